@@ -1,0 +1,36 @@
+"""Where "now" comes from. The core never reads the clock; shells ask one of these.
+
+A rehearsal (`serve --start-in 2m`) runs a past or future programme as if its first talk began two
+minutes from now: the clock is shifted by a constant, so it still runs at real speed.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+from .model import Program
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class ShiftedClock:
+    def __init__(self, offset: timedelta):
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + self.offset
+
+
+def rehearsal(program: Program, start_in: timedelta, real_now: datetime) -> ShiftedClock:
+    """A clock on which the programme's first talk starts `start_in` after `real_now`."""
+    first = min((t.start for t in program.talks if not t.cancelled), default=real_now)
+    return ShiftedClock(first - (real_now + start_in))

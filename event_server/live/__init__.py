@@ -1,0 +1,1 @@
+"""The socket.io shell: connection identity, the action dispatcher, and per-concept handlers."""

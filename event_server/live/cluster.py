@@ -1,0 +1,87 @@
+"""Several worker processes (or machines) serving one event as if they were one.
+
+Without REDIS_URL everything stays in this process. With it:
+- python-socketio's AsyncRedisManager carries every room emit to the clients of every worker, so a
+  question asked on worker A reaches an attendee connected to worker B;
+- `announce(kind)` tells every worker (this one too) that shared state in the store changed — the
+  moderators' overrides, say — and each reloads it and re-plans its own scheduler. Each scheduler
+  then tells only its own clients (`ignore_queue`), so a room change is not delivered N times.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from typing import Awaitable, Callable
+
+import socketio
+
+log = logging.getLogger(__name__)
+Handler = Callable[[], Awaitable[None]]
+
+
+class Cluster:
+    def __init__(self, redis_url: str | None, event_id: str):
+        self.redis_url = redis_url
+        self.channel = f"event_server:{event_id}:state"
+        self.worker = uuid.uuid4().hex[:12]
+        self.handlers: dict[str, Handler] = {}
+        self.redis = None
+        self.task: asyncio.Task | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.redis_url is not None
+
+    def client_manager(self) -> socketio.AsyncManager | None:
+        if not self.redis_url:
+            return None
+        return socketio.AsyncRedisManager(self.redis_url, channel=f"{self.channel}:socketio")
+
+    def on(self, kind: str, handler: Handler) -> None:
+        self.handlers[kind] = handler
+
+    async def start(self) -> None:
+        if not self.redis_url:
+            return
+        import redis.asyncio as redis
+
+        self.redis = redis.from_url(self.redis_url)
+        pubsub = self.redis.pubsub()
+        await pubsub.subscribe(self.channel)
+        self.task = asyncio.create_task(self._listen(pubsub), name="cluster")
+
+    async def stop(self) -> None:
+        if self.task:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+        if self.redis:
+            await self.redis.aclose()
+
+    async def announce(self, kind: str) -> None:
+        """Shared state of this kind changed in the store: every worker reloads it."""
+        if self.redis is None:
+            await self._run(kind)
+        else:
+            await self.redis.publish(self.channel, json.dumps({"kind": kind, "from": self.worker}))
+
+    async def _listen(self, pubsub) -> None:
+        async for message in pubsub.listen():
+            if message.get("type") != "message":
+                continue
+            try:
+                kind = json.loads(message["data"])["kind"]
+            except (ValueError, KeyError, TypeError):
+                log.warning("ignoring a malformed cluster message: %r", message.get("data"))
+                continue
+            await self._run(kind)
+
+    async def _run(self, kind: str) -> None:
+        handler = self.handlers.get(kind)
+        if handler is None:
+            return
+        try:
+            await handler()
+        except Exception:  # one failed reload must not stop the listener
+            log.exception("reloading %s after a cluster notice failed", kind)

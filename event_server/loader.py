@@ -1,0 +1,527 @@
+"""Programme file → Program, or every problem at once as FILE:LINE:COL: field.path: message."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import model
+from .yamlpos import Located, parse
+
+SCHEMA_VERSION = 1
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
+WORK_KINDS = ("image", "video", "audio", "web")
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.path}: {self.message}"
+
+
+class ProgramError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def load_program(path: str | Path) -> model.Program:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProgramError([Problem(str(path), 1, 1, "file", f"cannot read the programme: {exc}")]) from None
+    return load_text(text, path)
+
+
+def load_text(text: str, source: Path) -> model.Program:
+    root, yaml_problems = parse(text)
+    check = _Checker(source)
+    for p in yaml_problems:
+        check.problems.append(Problem(str(source), p.line, p.col, p.key or "file", p.message))
+    program = check.program(root) if root is not None else None
+    if check.problems or program is None:
+        raise ProgramError(sorted(check.problems, key=lambda p: (p.line, p.col)))
+    return program
+
+
+class _Checker:
+    """Walks the Located tree, converting values and collecting problems instead of stopping."""
+
+    def __init__(self, source: Path):
+        self.source = source
+        self.base = source.parent
+        self.problems: list[Problem] = []
+        self.tz: ZoneInfo = ZoneInfo("UTC")
+        self.files: dict[str, str | None] = {}  # media path → problem (None: fine); large programmes reuse files
+
+    def error(self, at: Located, path: str, message: str) -> None:
+        self.problems.append(Problem(str(self.source), at.line, at.col, path, message))
+
+    # --- shapes -------------------------------------------------------------------------------
+
+    def mapping(self, node: Located, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()):
+        if not isinstance(node.value, dict):
+            self.error(node, path, f"expected a mapping of {', '.join(required + optional)}")
+            return None
+        known = required + optional
+        for key in node.value:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+                self.error(node.key_at(key), _join(path, key), f"unknown key '{key}'{hint}")
+        for key in required:
+            if key not in node.value:
+                self.error(node, _join(path, key), "is required")
+        return node.value
+
+    def items(self, node: Located, path: str) -> list[Located]:
+        if not isinstance(node.value, list):
+            self.error(node, path, "expected a list")
+            return []
+        return node.value
+
+    def field(self, m: dict, path: str, key: str, convert: Callable, default: Any = None) -> Any:
+        node = m.get(key)
+        if node is None or node.value is None:
+            return default
+        return convert(node, _join(path, key))
+
+    # --- scalars ------------------------------------------------------------------------------
+
+    def string(self, node: Located, path: str) -> str | None:
+        if isinstance(node.value, bool) or not isinstance(node.value, (str, int, float)):
+            self.error(node, path, "expected a text string")
+            return None
+        value = str(node.value).strip()
+        if not value:
+            self.error(node, path, "must not be empty")
+            return None
+        return value
+
+    def text(self, node: Located, path: str) -> model.Text | None:
+        if isinstance(node.value, dict):
+            m = self.mapping(node, path, (), model.LANGUAGES)
+            pairs = [(lang, s) for lang in model.LANGUAGES if lang in m
+                     if (s := self.string(m[lang], f"{path}.{lang}"))]
+            if not pairs and m:
+                self.error(node, path, "give the text in at least one language (en or ru)")
+            return model.Text(tuple(pairs)) if pairs else None
+        value = self.string(node, path)
+        return model.Text((("en", value),)) if value else None
+
+    def matching(self, node: Located, path: str, pattern: re.Pattern, message: str) -> str | None:
+        """A string that must match `pattern`; `message` says what to write instead ({value} is filled in)."""
+        value = self.string(node, path)
+        if value and not pattern.match(value):
+            self.error(node, path, message.format(value=value))
+            return None
+        return value
+
+    def slug(self, node: Located, path: str) -> str | None:
+        return self.matching(node, path, SLUG, "'{value}' is not a valid slug: use lowercase latin letters, "
+                                               "digits and single dashes, e.g. 'neural-cellular-automata'")
+
+    def url(self, node: Located, path: str) -> str | None:
+        value = self.string(node, path)
+        parts = urlsplit(value) if value else None
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value)):
+            self.error(node, path, f"'{value}' is not a valid URL: give an absolute https:// address")
+            return None
+        return value
+
+    def https_url(self, node: Located, path: str) -> str | None:
+        value = self.url(node, path)
+        if value and not value.startswith("https://"):
+            self.error(node, path, f"'{value}' must be an https:// address")
+            return None
+        return value
+
+    def youtube(self, node: Located, path: str) -> str | None:
+        return self.matching(node, path, YOUTUBE_ID,
+                             "'{value}' is not a YouTube video id (11 characters, as in youtu.be/ID)")
+
+    def email(self, node: Located, path: str) -> str | None:
+        return self.matching(node, path, EMAIL, "'{value}' is not an e-mail address")
+
+    def integer(self, node: Located, path: str, minimum: int = 0) -> int | None:
+        if isinstance(node.value, bool) or not isinstance(node.value, int):
+            self.error(node, path, "expected a whole number")
+            return None
+        if node.value < minimum:
+            self.error(node, path, f"must be at least {minimum}")
+            return None
+        return node.value
+
+    def boolean(self, node: Located, path: str) -> bool | None:
+        if not isinstance(node.value, bool):
+            self.error(node, path, "expected true or false")
+            return None
+        return node.value
+
+    def duration(self, node: Located, path: str) -> timedelta | None:
+        value = parse_duration(node.value)
+        if value is None:
+            self.error(node, path, f"'{node.value}' is not a duration: write e.g. 25m, 1h5m, 90s or seconds")
+        elif value <= timedelta(0):
+            self.error(node, path, "must be longer than zero")
+            return None
+        return value
+
+    def day(self, node: Located, path: str) -> date | None:
+        value = _from_iso(node.value, date.fromisoformat)
+        if not isinstance(value, date) or isinstance(value, datetime):
+            self.error(node, path, f"'{node.value}' is not a date: write YYYY-MM-DD")
+            return None
+        return value
+
+    def moment(self, node: Located, path: str) -> datetime | None:
+        """A local time in the event zone, or an ISO time with an offset; DST gaps and folds are errors."""
+        value = _from_iso(node.value, datetime.fromisoformat)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            self.error(node, path, f"'{value}' has no time of day: write e.g. '{value} 15:00'")
+            return None
+        if not isinstance(value, datetime):
+            self.error(node, path, f"'{node.value}' is not a time: write 'YYYY-MM-DD HH:MM' in the event's "
+                                   "time zone, or ISO 8601 with an offset")
+            return None
+        if value.tzinfo is not None:
+            return value.astimezone(self.tz)
+        early, late = value.replace(tzinfo=self.tz, fold=0), value.replace(tzinfo=self.tz, fold=1)
+        if early.utcoffset() != late.utcoffset():
+            wall = early.astimezone(timezone.utc).astimezone(self.tz).replace(tzinfo=None)
+            if wall != value:
+                self.error(node, path, f"{value:%Y-%m-%d %H:%M} does not exist in {self.tz.key} (the clocks "
+                                       "jump forward then); pick another time or give an explicit offset")
+            else:
+                self.error(node, path, f"{value:%Y-%m-%d %H:%M} happens twice in {self.tz.key} (the clocks "
+                                       "go back then); give an explicit offset such as +02:00")
+            return None
+        return early
+
+    def media_file(self, node: Located, path: str) -> str | None:
+        value = self.string(node, path)
+        if not value:
+            return None
+        if value not in self.files:
+            target = (self.base / value).resolve()
+            self.files[value] = (f"'{value}' points outside the programme's folder"
+                                 if not target.is_relative_to(self.base.resolve()) else
+                                 f"file '{value}' not found next to {self.source.name} (looked in {target})"
+                                 if not target.is_file() else None)
+        if self.files[value]:
+            self.error(node, path, self.files[value])
+            return None
+        return value
+
+    def slugs(self, node: Located, path: str) -> tuple[str, ...]:
+        return tuple(s for i, n in enumerate(self.items(node, path)) if (s := self.slug(n, f"{path}[{i}]")))
+
+    def strings(self, node: Located, path: str) -> tuple[str, ...]:
+        return tuple(s for i, n in enumerate(self.items(node, path)) if (s := self.string(n, f"{path}[{i}]")))
+
+    def urls(self, node: Located, path: str) -> tuple[str, ...]:
+        return tuple(s for i, n in enumerate(self.items(node, path)) if (s := self.url(n, f"{path}[{i}]")))
+
+    def unique(self, node: Located, path: str, slug: str | None, seen: dict[str, str]) -> None:
+        if slug and slug in seen:
+            self.error(node, path, f"duplicate slug '{slug}' (also used at {seen[slug]})")
+        elif slug:
+            seen[slug] = path
+
+    # --- sections -----------------------------------------------------------------------------
+
+    def program(self, root: Located) -> model.Program | None:
+        top = self.mapping(root, "", ("version", "event", "rooms", "speakers", "talks"), ("gallery", "open_call"))
+        if top is None:
+            return None
+        if "version" in top and top["version"].value != SCHEMA_VERSION:
+            self.error(top["version"], "version", f"unsupported schema version {top['version'].value!r}; "
+                                                  f"this server reads version {SCHEMA_VERSION}")
+        event = self.field(top, "", "event", self.event)
+        rooms = self.field(top, "", "rooms", self.rooms, ())
+        speakers = self.field(top, "", "speakers", self.speakers, ())
+        talks = self.field(top, "", "talks", lambda n, p: self.talks(n, p, event, rooms, speakers), ())
+        gallery = self.field(top, "", "gallery", self.gallery)
+        open_call = self.field(top, "", "open_call", self.open_call)
+        if event is None:
+            return None
+        return model.Program(event=event, rooms=rooms, speakers=speakers,
+                             talks=tuple(sorted(talks, key=lambda t: (t.start, t.slug))),
+                             source=self.source, gallery=gallery, open_call=open_call)
+
+    def event(self, node: Located, path: str) -> model.Event | None:
+        m = self.mapping(node, path, ("id", "title", "timezone", "start", "end"),
+                         ("description", "url", "livestream", "trailer", "social_room", "contact", "languages", "qa"))
+        if m is None:
+            return None
+        tz = self.field(m, path, "timezone", self.zone)
+        if tz:
+            self.tz = tz
+        values = dict(
+            id=self.field(m, path, "id", self.slug), title=self.field(m, path, "title", self.text),
+            description=self.field(m, path, "description", self.text, model.Text.of("")), timezone=tz,
+            start=self.field(m, path, "start", self.day), end=self.field(m, path, "end", self.day),
+            url=self.field(m, path, "url", self.url), livestream=self.field(m, path, "livestream", self.youtube),
+            trailer=self.field(m, path, "trailer", self.youtube),
+            social_room=self.field(m, path, "social_room", self.url),
+            contact=self.field(m, path, "contact", self.email),
+            languages=self.field(m, path, "languages", self.languages, model.LANGUAGES),
+            qa=self.field(m, path, "qa", self.qa_settings, model.QaSettings()))
+        if values["start"] and values["end"] and values["end"] < values["start"]:
+            self.error(m["end"], f"{path}.end", "the event ends before it starts")
+        if any(values[k] is None for k in ("id", "title", "timezone", "start", "end")):
+            return None
+        return model.Event(**values)
+
+    def zone(self, node: Located, path: str) -> ZoneInfo | None:
+        name = self.string(node, path)
+        try:
+            return ZoneInfo(name) if name else None
+        except (ZoneInfoNotFoundError, ValueError):
+            self.error(node, path, f"unknown time zone '{name}': use an IANA name such as Europe/Moscow")
+            return None
+
+    def languages(self, node: Located, path: str) -> tuple[str, ...]:
+        langs = self.strings(node, path)
+        for i, lang in enumerate(langs):
+            if lang not in model.LANGUAGES:
+                self.error(node.value[i], f"{path}[{i}]", f"unsupported language '{lang}'; "
+                                                          f"supported: {', '.join(model.LANGUAGES)}")
+        return tuple(lang for lang in langs if lang in model.LANGUAGES) or model.LANGUAGES
+
+    def qa_settings(self, node: Located, path: str) -> model.QaSettings:
+        m = self.mapping(node, path, (), ("premoderation", "open_during_premiere")) or {}
+        defaults = model.QaSettings()
+        return model.QaSettings(
+            premoderation=self.field(m, path, "premoderation", self.boolean, defaults.premoderation),
+            open_during_premiere=self.field(m, path, "open_during_premiere", self.boolean,
+                                            defaults.open_during_premiere))
+
+    def rooms(self, node: Located, path: str) -> tuple[model.Room, ...]:
+        rooms, seen = [], {}
+        for i, item in enumerate(self.items(node, path)):
+            p = f"{path}[{i}]"
+            m = self.mapping(item, p, ("slug", "name"), ("description",))
+            if m is None:
+                continue
+            slug = self.field(m, p, "slug", self.slug)
+            self.unique(m.get("slug", item), f"{p}.slug", slug, seen)
+            name = self.field(m, p, "name", self.text)
+            if slug and name:
+                rooms.append(model.Room(slug, name, self.field(m, p, "description", self.text)))
+        return tuple(rooms)
+
+    def speakers(self, node: Located, path: str) -> tuple[model.Speaker, ...]:
+        speakers, seen = [], {}
+        for i, item in enumerate(self.items(node, path)):
+            p = f"{path}[{i}]"
+            m = self.mapping(item, p, ("slug", "name"), ("bio", "links", "photo"))
+            if m is None:
+                continue
+            slug = self.field(m, p, "slug", self.slug)
+            self.unique(m.get("slug", item), f"{p}.slug", slug, seen)
+            name = self.field(m, p, "name", self.text)
+            if slug and name:
+                speakers.append(model.Speaker(slug, name, self.field(m, p, "bio", self.text),
+                                              self.field(m, p, "links", self.urls, ()),
+                                              self.field(m, p, "photo", self.media_file)))
+        return tuple(speakers)
+
+    def talks(self, node: Located, path: str, event, rooms, speakers) -> list[model.Talk]:
+        room_slugs, speaker_slugs = {r.slug for r in rooms}, {s.slug for s in speakers}
+        talks, seen, where = [], {}, {}
+        for i, item in enumerate(self.items(node, path)):
+            p = f"{path}[{i}]"
+            m = self.mapping(item, p, ("slug", "title", "speakers", "room", "start", "recording"),
+                             ("abstract", "qa_minutes", "status", "tags"))
+            if m is None:
+                continue
+            slug = self.field(m, p, "slug", self.slug)
+            self.unique(m.get("slug", item), f"{p}.slug", slug, seen)
+            who = self.field(m, p, "speakers", self.slugs, ())
+            for j, s in enumerate(who):
+                if s not in speaker_slugs:
+                    self._unknown(m["speakers"].value[j], f"{p}.speakers[{j}]", "speaker", s, speaker_slugs)
+            room = self.field(m, p, "room", self.slug)
+            if room and room not in room_slugs:
+                self._unknown(m["room"], f"{p}.room", "room", room, room_slugs)
+                room = None
+            status = self.field(m, p, "status", self.string, "confirmed")
+            if status not in ("confirmed", "cancelled"):
+                self.error(m["status"], f"{p}.status", f"'{status}' is not a status: confirmed or cancelled")
+            values = dict(slug=slug, title=self.field(m, p, "title", self.text), speakers=who, room=room,
+                          start=self.field(m, p, "start", self.moment),
+                          recording=self.field(m, p, "recording", self.recording),
+                          abstract=self.field(m, p, "abstract", self.text),
+                          qa_minutes=self.field(m, p, "qa_minutes", self.integer, 10), status=status,
+                          tags=self.field(m, p, "tags", self.strings, ()))
+            if any(values[k] is None for k in ("slug", "title", "room", "start", "recording", "qa_minutes")):
+                continue
+            talk = model.Talk(**values)
+            where[talk.slug] = (m["start"], f"{p}.start")
+            if event and not (event.contains(talk.start) and event.contains(talk.end - timedelta(microseconds=1))):
+                self.error(m["start"], f"{p}.start", f"the talk ({talk.start:%Y-%m-%d %H:%M}–{talk.end:%H:%M}) "
+                                                     f"is outside the event dates {event.start}–{event.end}")
+            talks.append(talk)
+        self._overlaps(talks, where)
+        return talks
+
+    def _unknown(self, node: Located, path: str, kind: str, value: str, known: set[str]) -> None:
+        close = difflib.get_close_matches(value, sorted(known), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; define it under {kind}s"
+        self.error(node, path, f"unknown {kind} '{value}'{hint}")
+
+    def _overlaps(self, talks: list[model.Talk], where: dict) -> None:
+        by_room: dict[str, list[model.Talk]] = {}
+        for t in talks:
+            if not t.cancelled:
+                by_room.setdefault(t.room, []).append(t)
+        for room_talks in by_room.values():
+            room_talks.sort(key=lambda t: t.start)
+            for before, after in zip(room_talks, room_talks[1:]):
+                if after.start < before.end:
+                    node, path = where[after.slug]
+                    self.error(node, path, f"overlaps '{before.slug}' in room '{after.room}', which runs until "
+                                           f"{before.end.astimezone(self.tz):%H:%M} with its Q&A")
+
+    def recording(self, node: Located, path: str) -> model.Recording | None:
+        m = self.mapping(node, path, ("duration",), ("file", "youtube"))
+        if m is None:
+            return None
+        duration = self.field(m, path, "duration", self.duration)
+        file, video = self.field(m, path, "file", self.media_file), self.field(m, path, "youtube", self.youtube)
+        if "file" not in m and "youtube" not in m:
+            self.error(node, path, "give the recording as file: media/... and/or youtube: ID")
+        return model.Recording(duration, file, video) if duration and (file or video) else None
+
+    def gallery(self, node: Located, path: str) -> model.Gallery | None:
+        m = self.mapping(node, path, ("title", "rooms"), ("intro",))
+        if m is None:
+            return None
+        rooms, seen = [], {}
+        for i, item in enumerate(self.field(m, path, "rooms", self.items, [])):
+            p = f"{path}.rooms[{i}]"
+            r = self.mapping(item, p, ("slug", "title", "works"), ("text", "cover"))
+            if r is None:
+                continue
+            slug = self.field(r, p, "slug", self.slug)
+            self.unique(r.get("slug", item), f"{p}.slug", slug, seen)
+            works = tuple(w for j, n in enumerate(self.field(r, p, "works", self.items, []))
+                          if (w := self.work(n, f"{p}.works[{j}]")))
+            cover = self.field(r, p, "cover", self.slug)
+            if cover and cover not in {w.slug for w in works}:
+                self._unknown(r["cover"], f"{p}.cover", "work", cover, {w.slug for w in works})
+            self._unique_works(works, r, p)
+            title = self.field(r, p, "title", self.text)
+            if slug and title:
+                rooms.append(model.GalleryRoom(slug, title, self.field(r, p, "text", self.text), cover, works))
+        title = self.field(m, path, "title", self.text)
+        return model.Gallery(title, self.field(m, path, "intro", self.text), tuple(rooms)) if title else None
+
+    def _unique_works(self, works, room: dict, path: str) -> None:
+        seen: dict[str, str] = {}
+        for j, w in enumerate(works):
+            self.unique(room["works"], f"{path}.works[{j}].slug", w.slug, seen)
+
+    def work(self, node: Located, path: str) -> model.GalleryWork | None:
+        m = self.mapping(node, path, ("slug", "title", "kind"),
+                         ("artists", "year", "technique", "description", "media", "youtube", "alt", "link",
+                          "poster"))
+        if m is None:
+            return None
+        kind = self.field(m, path, "kind", self.string)
+        if kind and kind not in WORK_KINDS:
+            self.error(m["kind"], f"{path}.kind", f"unknown kind '{kind}': use one of {', '.join(WORK_KINDS)}")
+            kind = None
+        media = self.field(m, path, "media", self.media)
+        values = dict(slug=self.field(m, path, "slug", self.slug), title=self.field(m, path, "title", self.text),
+                      kind=kind, artists=self.field(m, path, "artists", self.strings, ()),
+                      year=self.field(m, path, "year", self.integer), media=media,
+                      technique=self.field(m, path, "technique", self.string),
+                      description=self.field(m, path, "description", self.text),
+                      youtube=self.field(m, path, "youtube", self.youtube),
+                      alt=self.field(m, path, "alt", self.text), link=self.field(m, path, "link", self.https_url),
+                      poster=self.field(m, path, "poster", self.picture))
+        if kind == "image" and values["alt"] is None:
+            self.error(node, f"{path}.alt", "images need alt text describing what is visible, for people "
+                                            "who cannot see it")
+        if kind == "image" and media and "://" not in media and Path(media).suffix.lower() not in PICTURE_SUFFIXES:
+            self.error(m["media"], f"{path}.media", f"'{media}' is not a picture: an image work needs a "
+                                                   f"{', '.join(PICTURE_SUFFIXES)} file")
+        if kind in ("image", "audio") and "media" not in m:
+            self.error(node, f"{path}.media", f"an {kind} work needs media: a file under media/ or an https URL")
+        if kind == "video" and "media" not in m and "youtube" not in m:
+            self.error(node, f"{path}.media", "a video work needs media: a file, an https URL or youtube: ID")
+        if kind == "web" and "link" not in m:
+            self.error(node, f"{path}.link", "a web work needs link: the https address of the work")
+        if any(values[k] is None for k in ("slug", "title", "kind")):
+            return None
+        return model.GalleryWork(**values)
+
+    def media(self, node: Located, path: str) -> str | None:
+        if isinstance(node.value, str) and "://" in node.value:
+            return self.https_url(node, path)
+        return self.media_file(node, path)
+
+    def picture(self, node: Located, path: str) -> str | None:
+        value = self.media_file(node, path)
+        if value and Path(value).suffix.lower() not in PICTURE_SUFFIXES:
+            self.error(node, path, f"'{value}' is not a picture: use a {', '.join(PICTURE_SUFFIXES)} file")
+            return None
+        return value
+
+    def open_call(self, node: Located, path: str) -> model.OpenCall | None:
+        m = self.mapping(node, path, ("title", "text", "deadline"), ("roles",))
+        if m is None:
+            return None
+        deadline = self.field(m, path, "deadline", self.deadline)
+        title, text = self.field(m, path, "title", self.text), self.field(m, path, "text", self.text)
+        roles = self.field(m, path, "roles", self.slugs, model.OpenCall.roles)
+        return model.OpenCall(title, text, deadline, roles) if title and text and deadline else None
+
+    def deadline(self, node: Located, path: str) -> datetime | None:
+        """A date means the end of that day in the event zone; a time is taken as written."""
+        value = node.value
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return datetime.combine(value, time(23, 59, 59), self.tz)
+        return self.moment(node, path)
+
+
+def parse_duration(value: Any) -> timedelta | None:
+    """25m, 1h5m, 90s, '1h 30m' or a number of seconds; None when it is none of these."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    if isinstance(value, str) and (m := DURATION.match(value)) and any(m.groups()):
+        h, mi, s = (int(g or 0) for g in m.groups())
+        return timedelta(hours=h, minutes=mi, seconds=s)
+    return None
+
+
+def _from_iso(value: Any, parse: Callable[[str], Any]) -> Any:
+    """YAML gives dates and times as strings unless written exactly its way: parse those, keep the rest."""
+    if isinstance(value, str):
+        try:
+            return parse(value.strip())
+        except ValueError:
+            pass
+    return value
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key

@@ -1,0 +1,194 @@
+"""The programme as frozen values: what the loader builds and everything else reads.
+
+Nothing here does I/O or reads the clock; times are aware datetimes in the event's zone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+LANGUAGES = ("en", "ru")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A human-readable text in one or more languages; asking for a missing one falls back."""
+
+    values: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, en: str, **others: str) -> Text:
+        return cls((("en", en), *others.items()))
+
+    def get(self, lang: str) -> str:
+        found = dict(self.values)
+        return found.get(lang) or found.get("en") or next(iter(found.values()), "")
+
+    def __str__(self) -> str:
+        return self.get("en")
+
+
+@dataclass(frozen=True)
+class QaSettings:
+    premoderation: bool = True
+    open_during_premiere: bool = True
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: Text
+    description: Text
+    timezone: ZoneInfo
+    start: date
+    end: date
+    url: str | None = None
+    livestream: str | None = None
+    trailer: str | None = None
+    social_room: str | None = None
+    contact: str | None = None
+    languages: tuple[str, ...] = LANGUAGES
+    qa: QaSettings = QaSettings()
+
+    def contains(self, moment: datetime) -> bool:
+        local = moment.astimezone(self.timezone).date()
+        return self.start <= local <= self.end
+
+
+@dataclass(frozen=True)
+class Room:
+    slug: str
+    name: Text
+    description: Text | None = None
+
+
+@dataclass(frozen=True)
+class Speaker:
+    slug: str
+    name: Text
+    bio: Text | None = None
+    links: tuple[str, ...] = ()
+    photo: str | None = None
+
+
+@dataclass(frozen=True)
+class Recording:
+    duration: timedelta
+    file: str | None = None
+    youtube: str | None = None
+
+
+@dataclass(frozen=True)
+class Talk:
+    slug: str
+    title: Text
+    speakers: tuple[str, ...]
+    room: str
+    start: datetime
+    recording: Recording
+    abstract: Text | None = None
+    qa_minutes: int = 10
+    status: str = "confirmed"
+    tags: tuple[str, ...] = ()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def qa_start(self) -> datetime:
+        # in UTC, then back: adding to a local wall-clock time is an hour off across a DST change
+        return (self.start.astimezone(timezone.utc) + self.recording.duration).astimezone(self.start.tzinfo)
+
+    @property
+    def end(self) -> datetime:
+        return (self.qa_start.astimezone(timezone.utc) + timedelta(minutes=self.qa_minutes)).astimezone(self.start.tzinfo)
+
+
+@dataclass(frozen=True)
+class GalleryWork:
+    slug: str
+    title: Text
+    kind: str
+    artists: tuple[str, ...] = ()
+    year: int | None = None
+    technique: str | None = None
+    description: Text | None = None
+    media: str | None = None
+    youtube: str | None = None
+    alt: Text | None = None
+    link: str | None = None
+    poster: str | None = None  # a picture file standing for a video, audio or web work in grids
+    upload: str | None = None  # the stored file of a work hung from the open call (not in the programme)
+
+
+@dataclass(frozen=True)
+class GalleryRoom:
+    slug: str
+    title: Text
+    text: Text | None = None
+    cover: str | None = None
+    works: tuple[GalleryWork, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gallery:
+    title: Text
+    intro: Text | None = None
+    rooms: tuple[GalleryRoom, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    title: Text
+    text: Text
+    deadline: datetime
+    roles: tuple[str, ...] = ("artist", "musician", "data-scientist", "other")
+
+
+@dataclass(frozen=True)
+class Program:
+    event: Event
+    rooms: tuple[Room, ...]
+    speakers: tuple[Speaker, ...]
+    talks: tuple[Talk, ...]  # sorted by start, then slug
+    source: Path = field(default=Path("program.yaml"), compare=False)
+    gallery: Gallery | None = None
+    open_call: OpenCall | None = None
+
+    @property
+    def base_dir(self) -> Path:
+        return self.source.parent
+
+    @cached_property
+    def _rooms(self) -> dict[str, Room]:
+        return {r.slug: r for r in self.rooms}
+
+    @cached_property
+    def _speakers(self) -> dict[str, Speaker]:
+        return {s.slug: s for s in self.speakers}
+
+    @cached_property
+    def _talks(self) -> dict[str, Talk]:
+        return {t.slug: t for t in self.talks}
+
+    def room(self, slug: str) -> Room | None:
+        return self._rooms.get(slug)
+
+    def speaker(self, slug: str) -> Speaker | None:
+        return self._speakers.get(slug)
+
+    def talk(self, slug: str) -> Talk | None:
+        return self._talks.get(slug)
+
+    def speakers_of(self, talk: Talk) -> list[Speaker]:
+        return [self._speakers[s] for s in talk.speakers]
+
+    def talks_of_speaker(self, slug: str) -> list[Talk]:
+        return [t for t in self.talks if slug in t.speakers]
+
+    def talks_in_room(self, slug: str) -> list[Talk]:
+        return [t for t in self.talks if t.room == slug]

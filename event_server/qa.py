@@ -1,0 +1,175 @@
+"""The rules of the live Q&A queue. Pure: no I/O, and "now" is always an argument.
+
+A question belongs to a talk (and so to its room) and is in one state at a time; separately it may be
+on air (at most one per room, the one the speaker is answering). Who sees it follows from its state:
+moderators and the room's speakers see everything but withdrawn questions; everyone else sees
+approved and answered ones, and their own pending ones.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Iterable, Sequence
+
+from .model import QaSettings, Talk
+from .timeline import Slot, room_state
+
+MIN_TEXT, MAX_TEXT, MAX_NAME = 3, 500, 40
+PUBLIC = ("approved", "answered")
+# action → (states it applies to, state after)
+TRANSITIONS = {
+    "approve": (("pending", "rejected"), "approved"),
+    "reject": (("pending", "approved"), "rejected"),
+    "pin": (("pending", "approved"), "approved"),
+    "unpin": (("approved",), "approved"),
+    "answered": (("approved",), "answered"),
+    "archive": (("pending", "approved", "rejected", "answered"), "archived"),
+    "restore": (("rejected", "answered", "archived"), "approved"),
+    "edit": (("pending", "approved", "rejected", "answered", "archived"), None),  # fix a typo, state unchanged
+}
+ACTIONS = tuple(TRANSITIONS)
+# Bidirectional overrides can make text read differently from what it is ("Trojan Source").
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+class Refused(Exception):
+    """A rule says no: `code` for programs, `message` for the person."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    talk: str
+    room: str
+    author: str  # attendee id: never sent to clients
+    name: str | None
+    text: str
+    state: str
+    on_air: bool
+    votes: int
+    created_ms: int
+    updated_ms: int
+
+
+@dataclass(frozen=True)
+class Viewer:
+    attendee: str | None
+    privileged: bool  # a moderator, or a speaker of a talk in this room
+
+
+def viewer(attendee: str | None, moderator: bool, speaker: str | None, room_talks: Iterable[Talk]) -> Viewer:
+    return Viewer(attendee, moderator or (speaker is not None and any(speaker in t.speakers for t in room_talks)))
+
+
+def clean_text(raw: str) -> str:
+    """Whitespace collapsed to single spaces; 3–500 characters; no other control characters."""
+    text = " ".join(raw.split())
+    if any(unicodedata.category(c) == "Cc" or c in _BIDI for c in text):
+        raise Refused("bad_text", "the question contains control characters; please retype it")
+    if len(text) < MIN_TEXT:
+        raise Refused("too_short", f"a question needs at least {MIN_TEXT} characters")
+    if len(text) > MAX_TEXT:
+        raise Refused("too_long", f"a question may have at most {MAX_TEXT} characters (this one has {len(text)})")
+    return text
+
+
+def clean_name(raw: str | None) -> str | None:
+    """An optional display name; empty means anonymous."""
+    name = " ".join((raw or "").split())
+    if any(unicodedata.category(c) == "Cc" or c in _BIDI for c in name):
+        raise Refused("bad_name", "the name contains control characters")
+    if len(name) > MAX_NAME:
+        raise Refused("bad_name", f"a name may have at most {MAX_NAME} characters")
+    return name or None
+
+
+def text_key(text: str) -> str:
+    """Two questions with the same key are the same question (case and spacing ignored)."""
+    return text.casefold()
+
+
+def is_open(slots: Sequence[Slot], talk: Talk, now: datetime, settings: QaSettings) -> bool:
+    """A talk takes questions during its Q&A, and during its premiere if the event says so."""
+    state = room_state(slots, talk.room, now)
+    if state.talk != talk.slug:
+        return False
+    return state.phase == "qa" or (state.phase == "premiere" and settings.open_during_premiere)
+
+
+def queue_talk(slots: Sequence[Slot], room: str, now: datetime) -> str | None:
+    """Whose queue a room shows: the talk on now, else the last one that ran, else the next one."""
+    state = room_state(slots, room, now)
+    if state.talk:
+        return state.talk
+    past = [s for s in slots if s.talk.room == room and s.runs and s.start <= now]
+    return past[-1].talk.slug if past else state.next_talk
+
+
+def new_question(id: str, talk: Talk, author: str, name: str | None, text: str, settings: QaSettings,
+                 now_ms: int) -> Question:
+    state = "pending" if settings.premoderation else "approved"
+    return Question(id, talk.slug, talk.room, author, name, text, state, False, 0, now_ms, now_ms)
+
+
+def moderate(q: Question, action: str, now_ms: int, text: str | None = None) -> Question:
+    """The question after a moderator's action, or Refused when the action does not apply."""
+    if action not in TRANSITIONS:
+        raise Refused("bad_action", f"action must be one of: {', '.join(ACTIONS)}")
+    allowed, after = TRANSITIONS[action]
+    if q.state not in allowed:
+        raise Refused("wrong_state", f"cannot {action} a question that is {q.state}")
+    if action == "unpin" and not q.on_air:
+        raise Refused("wrong_state", "this question is not on air")
+    on_air = action == "pin" or (q.on_air and action not in ("unpin", "reject", "answered", "archive"))
+    return replace(q, state=after or q.state, on_air=on_air, text=text if action == "edit" else q.text,
+                   updated_ms=now_ms)
+
+
+def withdraw(q: Question, attendee: str | None, now_ms: int) -> Question:
+    """Authors may take back their own question, unless the speaker is answering it right now."""
+    if q.author != attendee:
+        raise Refused("forbidden", "you can only withdraw your own questions")
+    if q.state not in ("pending", "approved"):
+        raise Refused("wrong_state", f"cannot withdraw a question that is {q.state}")
+    if q.on_air:
+        raise Refused("on_air", "this question is on air now and can no longer be withdrawn")
+    return replace(q, state="withdrawn", updated_ms=now_ms)
+
+
+def check_vote(q: Question) -> None:
+    if q.state != "approved":
+        raise Refused("wrong_state", f"only questions in the queue take votes (this one is {q.state})")
+
+
+def visible(q: Question, who: Viewer) -> bool:
+    if q.state == "withdrawn":
+        return False
+    return who.privileged or q.state in PUBLIC or (q.state == "pending" and q.author == who.attendee)
+
+
+def audiences(before: Question | None, after: Question) -> set[str]:
+    """Which broadcast groups hear of a change: 'room' (everyone), 'mod' (privileged), 'author'."""
+    groups = {"mod", "author"}
+    if after.state in PUBLIC or (before is not None and before.state in PUBLIC):
+        groups.add("room")  # a question leaving the public queue must disappear there too
+    return groups
+
+
+def order_key(q: Question) -> tuple:
+    """Most votes first, then oldest first."""
+    return (-q.votes, q.created_ms, q.id)
+
+
+def ordered(questions: Iterable[Question]) -> list[Question]:
+    return sorted(questions, key=order_key)
+
+
+def view(q: Question) -> dict:
+    """What clients get: never the author's id."""
+    return {"id": q.id, "talk": q.talk, "room": q.room, "name": q.name, "text": q.text, "state": q.state,
+            "on_air": q.on_air, "votes": q.votes, "created": q.created_ms, "updated": q.updated_ms}

@@ -1,0 +1,89 @@
+"""Settings from the environment (Procfile, PaaS) with command-line flags on top."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Mapping
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Settings:
+    program: Path
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path("data")
+    database_url: str = ""  # empty: a SQLite file in data_dir
+    redis_url: str | None = None
+    secret_key: str = field(default="", repr=False)
+    public_url: str | None = None
+    moderator_token: str | None = field(default=None, repr=False)
+    curator_token: str | None = field(default=None, repr=False)
+    start_in: timedelta | None = None  # rehearsal: the first talk begins this long after the process starts
+    start_at: datetime | None = None  # rehearsal: …at this real instant, the same for every worker (START_AT)
+    ws_compression: bool = False
+    trusted_proxies: int = 0  # proxies in front that append to X-Forwarded-For (nginx: 1)
+    qa_ask_interval: float = 15.0  # seconds between two questions from one attendee (IPs get ten times more); 0: no limit
+    qa_votes_per_second: float = 5.0  # per attendee (IPs get ten times more: many attendees share a NAT); 0: no limit
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'event_server.sqlite3').resolve()}"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ, **overrides) -> Settings:
+        values = dict(
+            program=Path(env.get("PROGRAM", "program/mlart-datafest-2020.yaml")),
+            host=env.get("HOST", "127.0.0.1"), port=int(env.get("PORT", "8080")),
+            data_dir=Path(env.get("DATA_DIR", "data")), database_url=env.get("DATABASE_URL", ""),
+            redis_url=env.get("REDIS_URL") or None, secret_key=env.get("SECRET_KEY", ""),
+            public_url=(env.get("PUBLIC_URL") or "").rstrip("/") or None,
+            moderator_token=env.get("MODERATOR_TOKEN") or None, curator_token=env.get("CURATOR_TOKEN") or None,
+            ws_compression=env.get("WS_COMPRESSION", "") in ("1", "true", "yes"),
+            trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
+            qa_ask_interval=float(env.get("QA_ASK_INTERVAL", "15")),
+            qa_votes_per_second=float(env.get("QA_VOTES_PER_SECOND", "5")),
+            start_at=parse_instant(env["START_AT"]) if env.get("START_AT") else None)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def rehearsal_start(self, real_now: datetime) -> datetime | None:
+        """The real instant the first talk begins in a rehearsal (None: the programme's own times)."""
+        if self.start_in is not None:
+            return real_now + self.start_in
+        return self.start_at
+
+    def with_secrets(self) -> Settings:
+        """Fill in SECRET_KEY (and tokens) that were not given, persisted in data_dir so restarts keep them.
+
+        Signed cookies and speaker links must survive a restart, so a generated key is written once.
+        """
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        values = {}
+        for name, attr in (("SECRET_KEY", "secret_key"), ("MODERATOR_TOKEN", "moderator_token"),
+                           ("CURATOR_TOKEN", "curator_token")):
+            if getattr(self, attr):
+                continue
+            path = self.data_dir / attr
+            if not path.exists():
+                path.write_text(secrets.token_urlsafe(32))
+                path.chmod(0o600)
+                log.warning("%s is not set: generated one and saved it in %s", name, path)
+            values[attr] = path.read_text().strip()
+        return replace(self, **values)
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 instant with its UTC offset, e.g. 2026-11-23T18:00:00+03:00 or …Z."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"'{text}' is not an ISO 8601 instant: write e.g. 2026-11-23T18:00:00+03:00") from None
+    if value.tzinfo is None:
+        raise ValueError(f"'{text}' has no UTC offset: add one, e.g. {text}+00:00 or {text}Z")
+    return value

@@ -1,0 +1,175 @@
+"""The two database drivers behind one small interface, and the migrations runner."""
+from __future__ import annotations
+
+import asyncio
+import re
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator, Protocol
+from urllib.parse import urlsplit
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class Queries(Protocol):
+    async def fetch(self, sql: str, *args: Any) -> list[dict]: ...
+    async def fetchrow(self, sql: str, *args: Any) -> dict | None: ...
+    async def execute(self, sql: str, *args: Any) -> int: ...
+
+
+class Database(Queries, Protocol):
+    dialect: str
+
+    def transaction(self) -> Any: ...  # async context manager yielding Queries
+    async def close(self) -> None: ...
+
+
+async def open_database(url: str) -> Database:
+    """sqlite:///path/file.sqlite3 or postgresql://user@host/db; migrations are applied before use."""
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        db: Database = await SqliteDatabase.open(url[len("sqlite:///"):])  # sqlite:////abs or sqlite:///rel
+    elif scheme in ("postgres", "postgresql"):
+        db = await PostgresDatabase.open(url)
+    else:
+        raise ValueError(f"DATABASE_URL '{url}' is not understood: use sqlite:///FILE or postgresql://…")
+    await migrate(db)
+    return db
+
+
+async def migrate(db: Database) -> list[str]:
+    """Apply migrations/NNNN_name.sql in order, each once, all in one transaction."""
+    async with db.transaction() as tx:
+        if db.dialect == "postgresql":  # two workers starting at once must not both migrate
+            await tx.execute("SELECT pg_advisory_xact_lock(7201920)")
+        await tx.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)")
+        applied = {r["name"] for r in await tx.fetch("SELECT name FROM schema_migrations")}
+        todo = [p for p in sorted(MIGRATIONS.glob("*.sql")) if p.stem not in applied]
+        for path in todo:
+            for statement in _statements(path.read_text()):
+                await tx.execute(statement)
+            await tx.execute("INSERT INTO schema_migrations (name) VALUES (?)", path.stem)
+    return [p.stem for p in todo]
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration on semicolons; comments (which may hold semicolons) are dropped first."""
+    code = re.sub(r"--[^\n]*", "", script)
+    return [s for s in code.split(";") if s.strip()]
+
+
+class SqliteDatabase:
+    """aiosqlite on one connection in WAL mode; a lock makes each transaction exclusive to one task."""
+
+    dialect = "sqlite"
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str) -> SqliteDatabase:
+        import aiosqlite
+
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        pending = aiosqlite.connect(path, isolation_level=None)
+        # aiosqlite's worker thread is not a daemon: one connection left open by a crashed task would
+        # keep the process from ever exiting. Daemonise it; close() still commits and joins as usual.
+        pending._thread.daemon = True
+        conn = await pending
+        conn.row_factory = aiosqlite.Row
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
+            await conn.execute(f"PRAGMA {pragma}")
+        return cls(conn)
+
+    async def fetch(self, sql: str, *args: Any) -> list[dict]:
+        async with self.conn.execute(sql, args) as cursor:
+            return [dict(r) for r in await cursor.fetchall()]
+
+    async def fetchrow(self, sql: str, *args: Any) -> dict | None:
+        rows = await self.fetch(sql, *args)
+        return rows[0] if rows else None
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        if self.lock.locked():  # a lone write waits for a running transaction rather than joining it
+            async with self.lock:
+                return await self._execute(sql, args)
+        return await self._execute(sql, args)
+
+    async def _execute(self, sql: str, args) -> int:
+        async with self.conn.execute(sql, args) as cursor:
+            return cursor.rowcount
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Queries]:
+        async with self.lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteTx(self)
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            await self.conn.execute("COMMIT")
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+class _SqliteTx:
+    def __init__(self, db: SqliteDatabase):
+        self.db = db
+
+    async def fetch(self, sql: str, *args: Any) -> list[dict]:
+        return await self.db.fetch(sql, *args)
+
+    async def fetchrow(self, sql: str, *args: Any) -> dict | None:
+        return await self.db.fetchrow(sql, *args)
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        return await self.db._execute(sql, args)
+
+
+_PLACEHOLDER = re.compile(r"\?")
+
+
+def _numbered(sql: str) -> str:
+    """Portable `?` placeholders → PostgreSQL's $1, $2, … (our SQL has no literal question marks)."""
+    count = iter(range(1, 10_000))
+    return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
+
+
+class _PgQueries:
+    def __init__(self, conn):
+        self.conn = conn
+
+    async def fetch(self, sql: str, *args: Any) -> list[dict]:
+        return [dict(r) for r in await self.conn.fetch(_numbered(sql), *args)]
+
+    async def fetchrow(self, sql: str, *args: Any) -> dict | None:
+        row = await self.conn.fetchrow(_numbered(sql), *args)
+        return dict(row) if row else None
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        status = await self.conn.execute(_numbered(sql), *args)
+        tail = status.rsplit(" ", 1)[-1]
+        return int(tail) if tail.isdigit() else 0
+
+
+class PostgresDatabase(_PgQueries):
+    """asyncpg pool; every statement outside a transaction commits on its own."""
+
+    dialect = "postgresql"
+
+    @classmethod
+    async def open(cls, url: str) -> PostgresDatabase:
+        import asyncpg
+
+        return cls(await asyncpg.create_pool(url, min_size=1, max_size=10))
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Queries]:
+        async with self.conn.acquire() as conn, conn.transaction():
+            yield _PgQueries(conn)
+
+    async def close(self) -> None:
+        await self.conn.close()

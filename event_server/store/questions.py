@@ -1,0 +1,153 @@
+"""Questions, votes and the moderation log in the store. Every call returns after its commit.
+
+The store enforces what must hold under concurrency, whatever the callers do: one vote per attendee
+and question, one question on air per room, the same text once per attendee and talk. Changes are
+compare-and-set on the state the rules saw, so two moderators acting at once cannot both win.
+"""
+from __future__ import annotations
+
+import secrets
+import sqlite3
+
+from ..qa import Question, text_key
+from .db import Database, Queries
+
+_COLUMNS = "id, talk, room, author, name, text, state, on_air_room, votes, created_ms, updated_ms"
+
+
+class Conflict(Exception):
+    """The store refused a write because it would break one of its invariants."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _unique_violation(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE" in str(exc)
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return False
+    return isinstance(exc, asyncpg.UniqueViolationError)
+
+
+def _question(row: dict) -> Question:
+    return Question(row["id"], row["talk"], row["room"], row["author"], row["name"], row["text"], row["state"],
+                    row["on_air_room"] is not None, int(row["votes"]), int(row["created_ms"]), int(row["updated_ms"]))
+
+
+async def _ensure_attendee(tx: Queries, attendee: str, now_ms: int) -> None:
+    await tx.execute("INSERT INTO attendees (id, name, created_ms) VALUES (?, NULL, ?) ON CONFLICT (id) DO NOTHING",
+                     attendee, now_ms)
+
+
+async def create(db: Database, q: Question) -> Question:
+    """Store a new question (and its author); Conflict if the author already asked the same text."""
+    try:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO attendees (id, name, created_ms) VALUES (?, ?, ?) "
+                             "ON CONFLICT (id) DO UPDATE SET name = excluded.name", q.author, q.name, q.created_ms)
+            await tx.execute(f"INSERT INTO questions ({_COLUMNS}, text_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             q.id, q.talk, q.room, q.author, q.name, q.text, q.state,
+                             q.room if q.on_air else None, q.votes, q.created_ms, q.updated_ms, text_key(q.text))
+    except Exception as exc:
+        if _unique_violation(exc):
+            raise Conflict("duplicate", "you have already asked this question") from exc
+        raise
+    return q
+
+
+async def get(db: Queries, question: str) -> Question | None:
+    row = await db.fetchrow(f"SELECT {_COLUMNS} FROM questions WHERE id = ?", question)
+    return _question(row) if row else None
+
+
+async def of_talk(db: Queries, talk: str) -> list[Question]:
+    rows = await db.fetch(f"SELECT {_COLUMNS} FROM questions WHERE talk = ? ORDER BY created_ms, id", talk)
+    return [_question(r) for r in rows]
+
+
+async def votes_of(db: Queries, ids: list[str]) -> dict[str, int]:
+    """The committed vote count of each of these questions, as of now."""
+    if not ids:
+        return {}
+    rows = await db.fetch(f"SELECT id, votes FROM questions WHERE id IN ({', '.join('?' * len(ids))})", *ids)
+    return {r["id"]: int(r["votes"]) for r in rows}
+
+
+async def on_air(db: Queries, room: str) -> Question | None:
+    row = await db.fetchrow(f"SELECT {_COLUMNS} FROM questions WHERE on_air_room = ?", room)
+    return _question(row) if row else None
+
+
+async def voted(db: Queries, talk: str, attendee: str) -> set[str]:
+    rows = await db.fetch("SELECT v.question FROM votes v JOIN questions q ON q.id = v.question "
+                          "WHERE q.talk = ? AND v.attendee = ?", talk, attendee)
+    return {r["question"] for r in rows}
+
+
+async def vote(db: Database, question: str, attendee: str, now_ms: int) -> int | None:
+    """The question's new vote count, or None if this attendee had already voted for it."""
+    async with db.transaction() as tx:
+        await _ensure_attendee(tx, attendee, now_ms)
+        added = await tx.execute("INSERT INTO votes (question, attendee, created_ms) VALUES (?, ?, ?) "
+                                 "ON CONFLICT (question, attendee) DO NOTHING", question, attendee, now_ms)
+        if not added:
+            return None
+        await tx.execute("UPDATE questions SET votes = votes + 1 WHERE id = ?", question)
+        row = await tx.fetchrow("SELECT votes FROM questions WHERE id = ?", question)
+    return int(row["votes"])
+
+
+async def unvote(db: Database, question: str, attendee: str) -> int | None:
+    """The question's new vote count, or None if this attendee had not voted for it."""
+    async with db.transaction() as tx:
+        removed = await tx.execute("DELETE FROM votes WHERE question = ? AND attendee = ?", question, attendee)
+        if not removed:
+            return None
+        await tx.execute("UPDATE questions SET votes = votes - 1 WHERE id = ?", question)
+        row = await tx.fetchrow("SELECT votes FROM questions WHERE id = ?", question)
+    return int(row["votes"])
+
+
+async def change(db: Database, before: Question, after: Question, actor: str, action: str,
+                 now_ms: int) -> list[Question]:
+    """Apply a change the rules allowed, log it, and return every question it changed.
+
+    Putting a question on air takes the previous one in its room off air (it is returned too).
+    Conflict if the question changed since `before` was read.
+    """
+    changed: list[Question] = []
+    try:
+        async with db.transaction() as tx:
+            if after.on_air and not before.on_air:
+                previous = await on_air(tx, after.room)
+                if previous is not None:
+                    await tx.execute("UPDATE questions SET on_air_room = NULL, updated_ms = ? WHERE id = ?",
+                                     now_ms, previous.id)
+                    changed.append(await get(tx, previous.id))
+            updated = await tx.execute(
+                "UPDATE questions SET state = ?, on_air_room = ?, text = ?, updated_ms = ? "
+                "WHERE id = ? AND state = ? AND text = ? AND " + ("on_air_room IS NOT NULL" if before.on_air
+                                                                  else "on_air_room IS NULL"),
+                after.state, after.room if after.on_air else None, after.text, after.updated_ms,
+                before.id, before.state, before.text)
+            if not updated:
+                raise Conflict("conflict", "this question was changed by someone else meanwhile; look again and retry")
+            detail = after.text if after.text != before.text else None
+            await tx.execute("INSERT INTO moderation_log (id, question, actor, action, detail, at_ms) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", secrets.token_urlsafe(9), before.id, actor, action,
+                             detail, now_ms)
+            changed.append(await get(tx, before.id))
+    except Exception as exc:
+        if _unique_violation(exc):  # another moderator of this room pinned at the same instant
+            raise Conflict("conflict", "another question was put on air at the same moment; try again") from exc
+        raise
+    return changed
+
+
+async def log(db: Queries, question: str) -> list[dict]:
+    return await db.fetch("SELECT actor, action, detail, at_ms FROM moderation_log WHERE question = ? "
+                          "ORDER BY at_ms, id", question)

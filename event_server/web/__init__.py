@@ -1,0 +1,1 @@
+"""The HTTP shell: app factory, pages, identity, security headers."""

@@ -1,0 +1,42 @@
+"""Every failure a browser can cause becomes a friendly page with a status, never a traceback."""
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from .. import i18n
+from .keys import LANG
+from .render import render
+
+log = logging.getLogger(__name__)
+
+TITLES = {403: "Not allowed", 404: "Not found", 405: "Not allowed", 413: "Too large", 429: "Too many requests"}
+
+
+@web.middleware
+async def friendly_errors(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400 or not _wants_html(request, exc):
+            raise
+        default = f"{exc.status}: {exc.reason}"  # aiohttp's own body: say something more useful instead
+        return _page(request, exc.status, exc.text if exc.text and exc.text != default else "")
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _page(request, 500, i18n.gettext(request.get(LANG, "en"),
+                                                "Something went wrong on our side. Please try again."))
+
+
+def _wants_html(request: web.Request, exc: web.HTTPException) -> bool:
+    """Browsers get a page; API clients that asked for JSON, and responses that carry a body, keep theirs."""
+    return exc.content_type in ("text/plain", "text/html") and "json" not in request.headers.get("Accept", "")
+
+
+def _page(request: web.Request, status: int, message: str) -> web.Response:
+    lang = request.get(LANG, "en")
+    title = i18n.gettext(lang, TITLES.get(status, "Error"))
+    if status == 404 and not message:
+        message = i18n.gettext(lang, "There is no page at this address. It may have moved, or the link has a typo.")
+    return render(request, "error.html", status=status, title=title, message=message, code=status)

@@ -1,0 +1,61 @@
+"""Who is asking: an anonymous attendee (signed cookie) and any powers from a signed session.
+
+The attendee cookie is set on the first page load and carried by the socket.io handshake, so one
+browser keeps one identity across reloads and reconnects. Powers (moderator, curator, speaker of a
+talk) come from a login that checks a token and then sets the session cookie.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+ATTENDEE_COOKIE = "es_attendee"
+SESSION_COOKIE = "es_session"
+YEAR = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Identity:
+    attendee: str | None = None
+    moderator: bool = False
+    curator: bool = False
+    speaker: str | None = None  # speaker slug, from their private link
+
+
+class Signer:
+    def __init__(self, secret_key: str):
+        self.attendee = URLSafeSerializer(secret_key, salt="attendee")
+        self.session = URLSafeSerializer(secret_key, salt="session")
+        self.speaker = URLSafeSerializer(secret_key, salt="speaker-link")
+
+    def load(self, serializer: URLSafeSerializer, value: str | None):
+        if not value:
+            return None
+        try:
+            return serializer.loads(value)
+        except BadSignature:
+            return None
+
+    def identity(self, cookies) -> Identity:
+        session = self.load(self.session, cookies.get(SESSION_COOKIE)) or {}
+        return Identity(attendee=self.load(self.attendee, cookies.get(ATTENDEE_COOKIE)),
+                        moderator=session.get("moderator") is True, curator=session.get("curator") is True,
+                        speaker=session.get("speaker") if isinstance(session.get("speaker"), str) else None)
+
+    def new_attendee(self) -> tuple[str, str]:
+        attendee = secrets.token_urlsafe(12)
+        return attendee, self.attendee.dumps(attendee)
+
+    def speaker_token(self, slug: str) -> str:
+        return self.speaker.dumps(slug)
+
+    def speaker_of(self, token: str) -> str | None:
+        slug = self.load(self.speaker, token)
+        return slug if isinstance(slug, str) else None
+
+
+def token_matches(given: str | None, expected: str | None) -> bool:
+    return bool(given and expected) and hmac.compare_digest(given.encode(), expected.encode())

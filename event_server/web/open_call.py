@@ -1,0 +1,180 @@
+"""The open call: its text, the submission form, the streamed upload, and the confirmation page."""
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import time
+from pathlib import Path
+
+from aiohttp import BodyPartReader, web
+
+from .. import gallery, i18n, thumbnails
+from ..ratelimit import Buckets, Rate
+from ..store import submissions
+from .gallery import message, uploads_dir
+from .keys import IDENTITY, LANG, RUNTIME
+from .render import render
+from .security import check_csrf
+
+MAX_UPLOAD = max(gallery.UPLOAD_CAPS.values())
+MAX_FIELD = 64 * 1024
+MAX_TEXT = 256 * 1024  # all text fields together
+MAX_BODY = MAX_UPLOAD + MAX_TEXT + 64 * 1024  # the largest upload, the text fields, multipart framing
+CHUNK = 64 * 1024
+HONEYPOT = "website"  # hidden from people; bots that fill every field give themselves away
+ATTEMPTS = web.AppKey("open_call_attempts", Buckets)
+SENT = web.AppKey("open_call_sent", Buckets)
+SENT_BY_ADDRESS = web.AppKey("open_call_sent_by_address", Buckets)
+
+
+class TooLarge(Exception):
+    def __init__(self, kind: str | None, cap: int):
+        self.kind, self.cap = kind, cap
+
+
+def setup(app: web.Application) -> None:
+    # Per address: sending the form (fixing mistakes included) and storing. An address may be a whole
+    # studio or school behind one router, so the tight limit is per browser (the attendee cookie).
+    app[ATTEMPTS] = Buckets(Rate.per(60, 600))
+    app[SENT_BY_ADDRESS] = Buckets(Rate.per(20, 3600))
+    app[SENT] = Buckets(Rate.per(5, 3600))
+    app.router.add_get("/open-call", form_page)
+    app.router.add_post("/open-call", submit)
+    app.router.add_get("/open-call/sent/{ref}", sent)
+
+
+def _call(request: web.Request):
+    runtime = request.app[RUNTIME]
+    if runtime.program.open_call is None:
+        raise web.HTTPNotFound()
+    return runtime.program.open_call, gallery.is_open(runtime.program.open_call, runtime.clock.now())
+
+
+def _page(request: web.Request, status: int = 200, values: dict | None = None, errors: dict | None = None):
+    call, is_open = _call(request)
+    lang = request.get(LANG, "en")
+    return render(request, "open_call.html", status=status, call=call, is_open=is_open, values=values or {},
+                  errors={k: message(lang, m) for k, m in (errors or {}).items()}, roles=call.roles,
+                  caps={k: v // gallery.MB for k, v in gallery.UPLOAD_CAPS.items()})
+
+
+async def form_page(request: web.Request) -> web.Response:
+    return _page(request)
+
+
+async def submit(request: web.Request) -> web.Response:
+    call, is_open = _call(request)
+    lang = request.get(LANG, "en")
+    if not is_open:
+        return _page(request, status=403)
+    if (request.content_length or 0) > MAX_BODY:
+        _too_large(lang, None, MAX_UPLOAD)
+    now = time.time()
+    if not request.app[ATTEMPTS].take(request.remote or "", now) == 0:
+        raise web.HTTPTooManyRequests(text=i18n.gettext(lang, "Too many tries from your address. Please wait a few "
+                                                              "minutes and send the form again."))
+    tmp = uploads_dir(request) / f".incoming-{secrets.token_hex(8)}"
+    try:
+        try:
+            fields, upload = await _read_form(request, tmp)
+        except TooLarge as exc:
+            _too_large(lang, exc.kind, exc.cap)
+        check_csrf(request, fields)
+        if fields.get(HONEYPOT):
+            return render(request, "open_call_sent.html", reference=None, submission=None)
+        return await _store(request, call, fields, upload, tmp)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+async def _store(request: web.Request, call, fields: dict, upload, tmp: Path) -> web.Response:
+    errors = {}
+    if upload and (problem := gallery.check_upload(upload["filename"], upload["type"])):
+        errors["upload"] = problem
+    elif upload and upload["type"].kind == "image":
+        problem = await asyncio.get_running_loop().run_in_executor(None, thumbnails.verify_image, tmp)
+        if problem:
+            errors["upload"] = (problem, {})
+    submission, field_errors = gallery.check_submission(fields, call.roles, has_upload=upload is not None)
+    errors.update(field_errors)
+    if errors:
+        return _page(request, status=400, values=fields, errors=errors)
+    runtime = request.app[RUNTIME]
+    now = time.time()
+    if not (request.app[SENT].take(request[IDENTITY].attendee or "", now) == 0
+            and request.app[SENT_BY_ADDRESS].take(request.remote or "", now) == 0):
+        raise web.HTTPTooManyRequests(text=i18n.gettext(request.get(LANG, "en"), "You have sent several works "
+                                                        "in the last hour. Please wait before sending more."))
+    stored = {}
+    if upload:
+        name = secrets.token_urlsafe(16) + upload["type"].suffix
+        os.replace(tmp, uploads_dir(request) / name)
+        stored = dict(upload=name, upload_kind=upload["type"].kind, upload_type=upload["type"].mime,
+                      upload_size=upload["size"])
+    reference = await submissions.add(runtime.db, submission, attendee=request[IDENTITY].attendee,
+                                      now_ms=int(runtime.clock.now().timestamp() * 1000), **stored)
+    raise web.HTTPSeeOther(f"/open-call/sent/{reference}")
+
+
+async def _read_form(request: web.Request, tmp: Path) -> tuple[dict, dict | None]:
+    """Text fields, and the upload streamed to `tmp` with its type sniffed from the first bytes."""
+    if request.content_type != "multipart/form-data":
+        return dict(await request.post()), None
+    fields, upload, text_bytes = {}, None, 0
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader):
+            continue
+        if part.name == "upload" and part.filename is not None and upload is None:
+            upload = await _save(part, tmp)
+            continue
+        data = b""
+        while len(data) <= MAX_FIELD and (chunk := await part.read_chunk(CHUNK)):
+            data += chunk
+        text_bytes += len(data)
+        if len(data) > MAX_FIELD or text_bytes > MAX_TEXT:  # a flood of fields is refused like a large file
+            raise TooLarge("text", MAX_TEXT)
+        if part.name and part.name not in fields:
+            fields[part.name] = data.decode("utf-8", "replace")
+    return fields, upload
+
+
+async def _save(part: BodyPartReader, tmp: Path) -> dict | None:
+    """None when the file input was left empty; the size cap follows the sniffed kind."""
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    size, head = 0, b""
+    with tmp.open("wb") as out:
+        while chunk := await part.read_chunk(CHUNK):
+            if len(head) < gallery.HEAD_BYTES:  # a chunk can be shorter than the signature
+                head += chunk[:gallery.HEAD_BYTES - len(head)]
+            found = gallery.sniff(head)
+            size += len(chunk)
+            cap = gallery.UPLOAD_CAPS[found.kind] if found else MAX_UPLOAD
+            if size > cap:
+                raise TooLarge(found.kind if found else None, cap)
+            out.write(chunk)
+    if size == 0:
+        return None
+    return {"filename": part.filename or "", "type": gallery.sniff(head), "size": size}
+
+
+def _too_large(lang: str, kind: str | None, cap: int):
+    if kind == "text":
+        text = i18n.gettext(lang, "The texts in the form are too long. Please shorten them, or give a link.")
+    elif kind:
+        text = i18n.gettext(lang, "The file is too large: {kind} files can be up to {mb} MB. Please send a smaller "
+                                  "file, or a link to it.", kind=i18n.gettext(lang, kind), mb=cap // gallery.MB)
+    else:
+        text = i18n.gettext(lang, "The form is too large: files can be up to {mb} MB. Please send a smaller file, "
+                                  "or a link to it.", mb=cap // gallery.MB)
+    raise web.HTTPRequestEntityTooLarge(max_size=cap, actual_size=cap + 1, text=text)
+
+
+async def sent(request: web.Request) -> web.Response:
+    """The confirmation, shown only to the browser that sent the submission."""
+    _call(request)
+    found = await submissions.get(request.app[RUNTIME].db, request.match_info["ref"])
+    if found is None or found["attendee"] != request[IDENTITY].attendee:
+        raise web.HTTPNotFound()
+    return render(request, "open_call_sent.html", reference=found["id"], submission=found)

@@ -1,0 +1,51 @@
+"""For the people running the event: /healthz for load balancers, /metrics for Prometheus."""
+from __future__ import annotations
+
+import time
+
+from aiohttp import web
+
+from ..live.room import PREFIX
+from ..live.server import SIO
+from .keys import RUNTIME
+
+STARTED = time.monotonic()
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    return web.json_response({"ok": True, "event": runtime.program.event.id, "talks": len(runtime.program.talks),
+                              "now": runtime.clock.now().isoformat()})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text format, version 0.0.4. Counts are this worker's; the store's are shared."""
+    runtime, sio = request.app[RUNTIME], request.app[SIO]
+    questions = await runtime.db.fetch("SELECT state, COUNT(*) AS n FROM questions GROUP BY state")
+    lines = [*_gauge("event_server_uptime_seconds", "Seconds since this worker started.",
+                     [("", round(time.monotonic() - STARTED, 1))]),
+             *_gauge("event_server_connections", "Socket.IO connections open on this worker.",
+                     [("", len(sio.eio.sockets))]),
+             *_gauge("event_server_room_presence", "Sockets in each room on this worker.",
+                     [(f'room="{r.slug}"', sum(1 for _ in sio.manager.get_participants("/", PREFIX + r.slug)))
+                      for r in runtime.program.rooms]),
+             *_gauge("event_server_talks", "Talks in the programme by effective status.",
+                     [(f'status="{s}"', sum(1 for slot in runtime.slots() if slot.status == s))
+                      for s in ("confirmed", "cancelled")]),
+             *_gauge("event_server_overrides", "Moderator changes to the day.", [("", len(runtime.overrides))]),
+             *_gauge("event_server_program_errors", "Errors of the last rejected programme reload.",
+                     [("", len(runtime.program_errors))]),
+             *_gauge("event_server_questions", "Questions by state (all workers).",
+                     [(f'state="{q["state"]}"', q["n"]) for q in questions])]
+    return web.Response(text="\n".join(lines) + "\n", content_type="text/plain", charset="utf-8",
+                        headers={"Cache-Control": "no-store"})
+
+
+def _gauge(name: str, help_text: str, samples: list[tuple[str, float]]) -> list[str]:
+    return [f"# HELP {name} {help_text}", f"# TYPE {name} gauge",
+            *(f"{name}{{{labels}}} {value}" if labels else f"{name} {value}" for labels, value in samples)]

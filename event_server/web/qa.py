@@ -1,0 +1,80 @@
+"""Q&A pages and files: the livestream overlay and each talk's questions as CSV and JSON."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timezone
+
+from aiohttp import web
+
+from .. import i18n
+from ..model import Talk
+from ..store import questions
+from .keys import IDENTITY, LANG, RUNTIME
+from .render import render
+
+COLUMNS = ("id", "asked_at", "state", "on_air", "votes", "name", "text", "changed_at")
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/rooms/{slug}/overlay", overlay)
+    app.router.add_get("/talks/{slug}/questions.csv", export_csv)
+    app.router.add_get("/talks/{slug}/questions.json", export_json)
+
+
+async def overlay(request: web.Request) -> web.Response:
+    room = request.app[RUNTIME].program.room(request.match_info["slug"])
+    if room is None:
+        raise web.HTTPNotFound()
+    return render(request, "overlay.html", room=room)
+
+
+def _talk_for_export(request: web.Request) -> Talk:
+    talk = request.app[RUNTIME].program.talk(request.match_info["slug"])
+    if talk is None:
+        raise web.HTTPNotFound()
+    identity = request[IDENTITY]
+    if not (identity.moderator or identity.speaker in talk.speakers):
+        raise web.HTTPForbidden(text=i18n.gettext(
+            request.get(LANG, "en"), "Only moderators and this talk's speaker can download its questions. "
+                                       "Sign in first, or open your speaker link."))
+    return talk
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, timezone.utc).isoformat(timespec="seconds")
+
+
+async def _rows(request: web.Request, talk: Talk) -> list[dict]:
+    found = await questions.of_talk(request.app[RUNTIME].db, talk.slug)
+    return [{"id": q.id, "asked_at": _iso(q.created_ms), "state": q.state, "on_air": q.on_air, "votes": q.votes,
+             "name": q.name or "", "text": q.text, "changed_at": _iso(q.updated_ms)} for q in found]
+
+
+def neutralise(cell: object) -> object:
+    """Text a spreadsheet would evaluate is prefixed with an apostrophe, so it stays text."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
+async def export_csv(request: web.Request) -> web.Response:
+    talk = _talk_for_export(request)
+    out = io.StringIO()
+    out.write("\ufeff")  # the byte-order mark makes spreadsheets read UTF-8 (Cyrillic names) correctly
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in await _rows(request, talk):
+        writer.writerow({k: neutralise(v) for k, v in row.items()})
+    return web.Response(text=out.getvalue(), content_type="text/csv", charset="utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{talk.slug}-questions.csv"', "Cache-Control": "no-store"})
+
+
+async def export_json(request: web.Request) -> web.Response:
+    talk = _talk_for_export(request)
+    body = {"talk": talk.slug, "title": talk.title.get(request.get(LANG, "en")), "questions": await _rows(request, talk)}
+    return web.Response(text=json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json",
+                        charset="utf-8", headers={"Cache-Control": "no-store"})

@@ -1,0 +1,83 @@
+// The moderator's schedule controls: the room's state and the day's effective times, live; each
+// button sends schedule:adjust after a confirmation (none of these can be undone), and shows the
+// server's answer. The server checks the moderator's permission on every call.
+import { connect, call, join } from "/static/js/socket.js";
+import { formatCountdown } from "/static/js/times.js";
+import { serverNow, syncClock } from "/static/js/player.js";
+
+const root = document.getElementById("moderate");
+const lang = document.body.dataset.lang || "en";
+const status = root.querySelector("[data-status]");
+const phase = root.querySelector("[data-field=phase]");
+const labels = JSON.parse(phase.dataset.labels);
+let state = JSON.parse(document.getElementById("room-state").textContent);
+
+const hm = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: document.body.dataset.eventTz });
+const text = (value) => (value && (value[lang] || value.en || Object.values(value)[0])) || "";
+const at = (seconds) => state.server_time + seconds * 1000;
+
+function render(next) {
+  state = next;
+  root.dataset.phase = state.phase;
+  root.dataset.talk = state.talk || "";
+  phase.textContent = labels[state.phase];
+  root.querySelector("[data-field=now-title]").textContent = text(state.talks[state.talk || state.next_talk]?.title);
+  root.querySelector("[data-now-actions]").hidden = !state.talk;
+  root.querySelector("[data-adjust=end_qa]").hidden = state.phase !== "qa";
+  for (const slot of state.slots) {
+    const row = root.querySelector(`[data-slot="${CSS.escape(slot.talk)}"]`);
+    if (!row) continue;
+    for (const [key, when] of [["start", slot.start], ["qa", slot.qa_start], ["end", slot.end]]) {
+      const el = row.querySelector(`[data-${key}]`);
+      el.dateTime = when;
+      el.textContent = hm.format(new Date(when));
+    }
+    row.classList.toggle("cancelled", slot.status !== "confirmed");
+    row.classList.toggle("now", slot.talk === state.talk);
+    row.querySelector("[data-cancelled]").hidden = slot.status === "confirmed";
+    // a started talk is changed from the "now" card; one that is over, not at all (the server says so too)
+    const started = Date.parse(slot.start) <= serverNow();
+    row.classList.toggle("past", Date.parse(slot.end) <= serverNow());
+    for (const button of row.querySelectorAll("button")) button.disabled = started || slot.status !== "confirmed";
+  }
+  tick();
+}
+
+function tick() {
+  const seconds = state.seconds_left ?? state.starts_in;
+  root.querySelector("[data-field=left]").textContent = seconds == null ? "" : formatCountdown(at(seconds) - serverNow());
+}
+
+async function adjust(button) {
+  const action = button.dataset.adjust;
+  const talk = button.dataset.talk || state.talk;
+  const input = root.querySelector(`[data-minutes="${button.dataset.talk ? CSS.escape(talk) : "now"}"]`);
+  const minutes = input ? Number(input.value) : undefined;
+  const title = root.querySelector(`[data-slot="${CSS.escape(talk)}"]`)?.dataset.title || talk;
+  const question = root.dataset[`confirm-${action}`.replace(/-(\w)/g, (_, c) => c.toUpperCase())]
+    .replace("{title}", title).replace("{minutes}", minutes);
+  if (!window.confirm(question)) return;
+  const payload = { action, talk };
+  if (action === "delay" || action === "extend") payload.minutes = minutes;
+  button.disabled = true;
+  const reply = await call("schedule:adjust", payload);
+  button.disabled = false;
+  status.textContent = reply.ok ? root.dataset.done : reply.error.message;
+  status.classList.toggle("error", !reply.ok);
+}
+
+root.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-adjust]");  // the Q&A queue has data-action buttons of its own
+  if (button) adjust(button);
+});
+
+const socket = connect();
+socket.on("connect", async () => {
+  const reply = await join(root.dataset.room);
+  if (reply.ok) { render(reply.state); root.querySelector("[data-presence]").textContent = reply.presence; }
+  await syncClock(4);
+});
+socket.on("room:state", (next) => { if (next.room === root.dataset.room) render(next); });
+socket.on("room:presence", (p) => { if (p.room === root.dataset.room) root.querySelector("[data-presence]").textContent = p.count; });
+setInterval(tick, 500);
+render(state);

@@ -1,0 +1,15 @@
+// The livestream overlay (an OBS browser source): the question on air and who asked it, live.
+import { Queue, follow } from "/static/js/qa_queue.js";
+
+const root = document.querySelector("[data-qa-overlay]");
+const queue = new Queue(root.dataset.room);
+const text = root.querySelector("[data-qa-onair-text]");
+const name = root.querySelector("[data-qa-onair-name]");
+
+follow(queue, () => {
+  const onAir = queue.onAir();
+  root.hidden = !onAir;
+  if (!onAir) return;
+  text.textContent = onAir.text;
+  name.textContent = onAir.name || root.dataset.anonymous;
+});

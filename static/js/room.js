@@ -1,0 +1,118 @@
+// The live room page: follows room:state from the server and shows the countdown, the premiere in
+// sync, the live Q&A with the livestream, the break and the end. On a reconnect socket.io fires
+// "connect" again: we re-join and re-sync the clock, without a reload.
+import { connect, join } from "/static/js/socket.js";
+import { formatCountdown } from "/static/js/times.js";
+import { LivePlayer, serverNow, syncClock } from "/static/js/player.js";
+
+const root = document.getElementById("room");
+const lang = document.body.dataset.lang || "en";
+const panels = Object.fromEntries([...root.querySelectorAll("[data-panel]")].map((p) => [p.dataset.panel, p]));
+const unmute = root.querySelector("[data-action=unmute]");
+let state = JSON.parse(document.getElementById("room-state").textContent);
+let player = null;
+
+const text = (value) => (value && (value[lang] || value.en || Object.values(value)[0])) || "";
+const fields = (name) => root.querySelectorAll(`[data-field="${name}"]`);
+const setText = (name, value) => fields(name).forEach((el) => { el.textContent = value; });
+const at = (seconds) => state.server_time + seconds * 1000;  // an instant on the server's clock
+
+function speakers(info) {
+  return (info?.speakers || []).map((s) => text(s.name)).join(", ");
+}
+
+function panelFor(phase) {
+  return ["before", "countdown", "break"].includes(phase) ? "waiting" : phase;
+}
+
+function render(next) {
+  const previous = state;
+  state = next;
+  root.dataset.phase = state.phase;
+  root.dataset.talk = state.talk || "";
+  for (const [name, panel] of Object.entries(panels)) panel.hidden = name !== panelFor(state.phase);
+  for (const el of root.querySelectorAll("[data-show]")) el.hidden = !el.dataset.show.split(" ").includes(state.phase);
+  const qaOpen = state.phase === "qa" || (state.phase === "premiere" && root.dataset.qaDuringPremiere === "true");
+  root.querySelector("[data-qa-slot]").hidden = !qaOpen;
+
+  const info = state.talks[state.talk] || state.talks[state.next_talk];
+  if (state.next_talk) {
+    setText("next-title", text(info?.title));
+    setText("next-speakers", speakers(info));
+    // the slot's own start, not server_time + starts_in: float rounding would show 10:09 for 10:10
+    const starts = new Date(state.slots.find((s) => s.talk === state.next_talk)?.start ?? Math.round(at(state.starts_in)));
+    setText("next-at", new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+      timeZone: document.body.dataset.eventTz }).format(starts));
+  }
+  if (state.talk) { setText("title", text(info?.title)); setText("speakers", speakers(info)); }
+  renderTimeline();
+
+  const samePremiere = previous.phase === "premiere" && previous.talk === state.talk && player;
+  if (state.phase === "premiere" && !samePremiere) startPremiere(info);
+  if (state.phase !== "premiere" && player) { player.stop(); player = null; unmute.hidden = true; }
+  if (state.phase === "premiere" && player) player.startMs = at(-state.offset);  // a moderator moved it
+  showLivestream(state.phase === "qa");
+  tick();
+}
+
+function startPremiere(info) {
+  player?.stop();
+  const screen = panels.premiere.querySelector("[data-field=screen]");
+  player = new LivePlayer(screen, info, at(-state.offset), {
+    onMuted: (muted) => { unmute.hidden = !muted; },
+    onBehind: (behind) => { panels.premiere.querySelector("[data-field=behind]").hidden = !behind; },
+  });
+  player.start();
+}
+
+function showLivestream(on) {
+  const holder = panels.qa.querySelector("[data-field=livestream]");
+  const id = root.dataset.livestream;
+  if (!on || !id) { holder.replaceChildren(); return; }
+  if (holder.querySelector("iframe")) return;
+  const frame = document.createElement("iframe");
+  frame.src = `https://www.youtube-nocookie.com/embed/${encodeURIComponent(id)}?autoplay=1&mute=1&playsinline=1`;
+  frame.title = panels.qa.querySelector(".badge").textContent;
+  frame.allow = "autoplay; encrypted-media; picture-in-picture";
+  frame.allowFullscreen = true;
+  holder.replaceChildren(frame);
+}
+
+function renderTimeline() {
+  const hm = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: document.body.dataset.eventTz });
+  for (const slot of state.slots) {
+    const row = root.querySelector(`[data-slot="${CSS.escape(slot.talk)}"]`);
+    if (!row) continue;
+    const time = row.querySelector("[data-start]");
+    time.dateTime = slot.start;
+    time.textContent = hm.format(new Date(slot.start));
+    row.classList.toggle("cancelled", slot.status !== "confirmed");
+    row.classList.toggle("now", slot.talk === state.talk);
+    row.querySelector("[data-cancelled]").hidden = slot.status === "confirmed";
+  }
+}
+
+function tick() {
+  if (state.starts_in != null) setText("countdown", formatCountdown(at(state.starts_in) - serverNow()));
+  if (state.phase === "qa") {
+    const left = formatCountdown(at(state.seconds_left) - serverNow());
+    setText("qa-left", left);
+  }
+}
+
+async function enter() {
+  const reply = await join(root.dataset.room);
+  if (reply.ok) {
+    render(reply.state);
+    root.querySelector("[data-presence]").textContent = reply.presence;
+  }
+  await syncClock();
+}
+
+unmute.addEventListener("click", () => player?.unmute());
+const socket = connect();
+socket.on("connect", enter);
+socket.on("room:state", (next) => { if (next.room === root.dataset.room) render(next); });
+socket.on("room:presence", (p) => { if (p.room === root.dataset.room) root.querySelector("[data-presence]").textContent = p.count; });
+setInterval(tick, 250);
+render(state);

@@ -1,0 +1,110 @@
+"""A small programme with a gallery and an open call, its pictures drawn with Pillow in the test."""
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+
+import aiohttp
+from PIL import Image, ImageDraw
+
+from conftest import write_program
+
+
+def draw(path: Path, size=(900, 600), hue: int = 0, exif_orientation: int | None = None) -> Path:
+    """A generated picture: concentric rings, so thumbnails and orientation are visible in screenshots."""
+    img = Image.new("RGB", size, ((hue * 47) % 256, 40, 120))
+    pen = ImageDraw.Draw(img)
+    for r in range(0, max(size), 40):
+        pen.ellipse((size[0] // 2 - r, size[1] // 2 - r, size[0] // 2 + r, size[1] // 2 + r),
+                    outline=(255, (hue * 90 + r) % 256, 160), width=6)
+    pen.rectangle((0, 0, size[0] // 6, size[1] // 6), fill=(255, 255, 255))  # marks the top-left corner
+    path.parent.mkdir(parents=True, exist_ok=True)
+    exif = Image.Exif()
+    if exif_orientation:
+        exif[0x0112] = exif_orientation
+    img.save(path, "JPEG" if path.suffix == ".jpg" else "PNG", **({"exif": exif} if exif_orientation else {}))
+    return path
+
+
+def png_bytes(size=(64, 48)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 90)).save(out, "PNG")
+    return out.getvalue()
+
+
+GALLERY = """\
+gallery:
+  title: {en: State of the Art, ru: State of the Art}
+  intro: {en: Co-creation of people and AI., ru: Сотворчество людей и ИИ.}
+  rooms:
+    - slug: growing
+      title: {en: Growing patterns, ru: Растущие узоры}
+      text: {en: Cells that learn to grow., ru: "Клетки, которые учатся расти."}
+      cover: ring-two
+      works:
+%(works)s
+    - slug: latent
+      title: {en: Latent walks, ru: Прогулки по латентному пространству}
+      works:
+        - slug: far-link
+          title: A web work
+          kind: web
+          link: https://example.org/work
+        - slug: tube
+          title: A video on YouTube
+          kind: video
+          youtube: zRje8tRjcz8
+open_call:
+  title: {en: Open call, ru: Открытый конкурс}
+  text: {en: "Send us your ML art.\\n\\nImages, video, music.", ru: "Присылайте ML-искусство."}
+  deadline: %(deadline)s
+"""
+
+
+def gallery_program(folder: Path, works: int = 3, deadline: str = "2020-08-01") -> Path:
+    """Talks on 2020-09-19 as in conftest; `works` image works in room 'growing'."""
+    rows = []
+    for i in range(1, works + 1):
+        name = ["one", "two", "three", "four", "five", "six"][i - 1]
+        draw(folder / "media" / "gallery" / f"ring-{name}.png", hue=i)
+        rows.append(textwrap.indent(textwrap.dedent(f"""\
+            - slug: ring-{name}
+              title: {{en: Ring {name}, ru: Кольцо {name}}}
+              artists: [Test Artist]
+              year: 2020
+              kind: image
+              technique: Neural Cellular Automata
+              media: media/gallery/ring-{name}.png
+              alt: {{en: Pink rings number {name} on blue, ru: Розовые кольца {name} на синем}}
+            """), " " * 8))
+    return write_program(folder, [{"slug": "first", "start": "14:00"}],
+                         extra=GALLERY % {"works": "".join(rows).rstrip("\n"), "deadline": deadline})
+
+
+BEFORE = datetime(2020, 7, 20, 12, 0, tzinfo=timezone.utc)
+FIELDS = {"name": "Ada", "email": "ada@example.org", "role": "artist", "title": "Dream garden",
+          "description": "Grown with a neural CA.", "technique": "Neural Cellular Automata",
+          "links": "https://example.org/garden", "motivation": "I grow pictures."}
+
+
+async def session_and_csrf(server) -> tuple[aiohttp.ClientSession, str]:
+    """One browser: its cookies (the attendee id the CSRF token is bound to) and the form's token."""
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    async with session.get(f"{server.url}/open-call") as r:
+        html = await r.text()
+    return session, re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def form(csrf: str | None, upload: tuple[str, bytes, str] | None = None, **changes) -> aiohttp.FormData:
+    data = aiohttp.FormData()
+    if csrf is not None:
+        data.add_field("csrf", csrf)
+    for key, value in {**FIELDS, "website": "", **changes}.items():
+        data.add_field(key, value)
+    if upload:
+        name, content, declared = upload
+        data.add_field("upload", content, filename=name, content_type=declared)
+    return data

@@ -1,0 +1,64 @@
+"""The question store on SQLite and PostgreSQL: its invariants hold whatever the callers do."""
+from dataclasses import replace
+
+import pytest
+
+from event_server import qa
+from event_server.store import open_database, questions
+from tests.conftest import fresh_postgres
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db(request, tmp_path):
+    if request.param == "sqlite":
+        database = await open_database(f"sqlite:///{tmp_path / 'qa.sqlite3'}")
+        yield database
+        await database.close()
+        return
+    async with fresh_postgres(request.getfixturevalue("pg_url")) as url:
+        database = await open_database(url)
+        yield database
+        await database.close()
+
+
+def new(id="q1", author="alice", text="How were the faces generated?", state="approved", room="main", talk="t1"):
+    return qa.Question(id, talk, room, author, None, text, state, False, 0, 1000, 1000)
+
+
+async def test_the_same_text_twice_from_one_attendee_is_refused(db):
+    await questions.create(db, new())
+    with pytest.raises(questions.Conflict):
+        await questions.create(db, new(id="q2", text="how were the FACES generated?"))
+    await questions.create(db, new(id="q3", author="bob", text="How were the faces generated?"))
+    assert [q.id for q in await questions.of_talk(db, "t1")] == ["q1", "q3"]
+
+
+async def test_one_vote_per_attendee(db):
+    await questions.create(db, new())
+    assert await questions.vote(db, "q1", "bob", 2000) == 1
+    assert await questions.vote(db, "q1", "bob", 2001) is None
+    assert await questions.vote(db, "q1", "carol", 2002) == 2
+    assert await questions.voted(db, "t1", "bob") == {"q1"}
+    assert await questions.unvote(db, "q1", "bob") == 1
+    assert await questions.unvote(db, "q1", "bob") is None
+    assert (await questions.get(db, "q1")).votes == 1
+
+
+async def test_one_on_air_per_room_and_changes_are_logged(db):
+    a, b = await questions.create(db, new()), await questions.create(db, new(id="q2", text="And the music?"))
+    await questions.change(db, a, qa.moderate(a, "pin", 2000), "moderator:m", "pin", 2000)
+    changed = await questions.change(db, b, qa.moderate(b, "pin", 3000), "moderator:m", "pin", 3000)
+    assert [(q.id, q.on_air) for q in changed] == [("q1", False), ("q2", True)]
+    assert (await questions.on_air(db, "main")).id == "q2"
+    assert [r["action"] for r in await questions.log(db, "q1")] == ["pin"]
+
+
+async def test_a_stale_change_is_a_conflict(db):
+    a = await questions.create(db, new(state="pending"))
+    await questions.change(db, a, qa.moderate(a, "approve", 2000), "moderator:m", "approve", 2000)
+    with pytest.raises(questions.Conflict):
+        await questions.change(db, a, qa.moderate(a, "reject", 2100), "moderator:n", "reject", 2100)
+    assert (await questions.get(db, "q1")).state == "approved"
+    edited = replace(await questions.get(db, "q1"), text="How were the faces made?")
+    await questions.change(db, await questions.get(db, "q1"), edited, "moderator:m", "edit", 2200)
+    assert (await questions.log(db, "q1"))[-1]["detail"] == "How were the faces made?"
