@@ -81,8 +81,10 @@ def setup(app: web.Application) -> socketio.AsyncServer:
 
     async def close_sockets(app: web.Application) -> None:
         # Otherwise a restart waits for every open websocket to time out; clients reconnect on their own.
-        if sio.eio.sockets:
-            await sio.eio.disconnect()
+        # Never wait for the goodbye to be collected: a long-polling client that vanished never will.
+        for socket in list(sio.eio.sockets.values()):
+            await socket.close(wait=False, reason=sio.eio.reason.SERVER_DISCONNECT)
+        sio.eio.sockets.clear()
     app.on_shutdown.append(close_sockets)
 
     @sio.event
