@@ -5,26 +5,33 @@ Without REDIS_URL everything stays in this process. With it:
   question asked on worker A reaches an attendee connected to worker B;
 - `announce(kind)` tells every worker (this one too) that shared state in the store changed — the
   moderators' overrides, say — and each reloads it and re-plans its own scheduler. Each scheduler
-  then tells only its own clients (`ignore_queue`), so a room change is not delivered N times.
+  then tells only its own clients (`ignore_queue`), so a room change is not delivered N times;
+- `head_count(room, local)` keeps this worker's head count of a room in a Redis hash and sums every
+  live worker's, so an attendee sees how many watch the event, not how many share their worker.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import time
 import uuid
 from typing import Awaitable, Callable
 
 import socketio
+from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 Handler = Callable[[], Awaitable[None]]
+STALE = 30.0  # seconds: a worker whose head count is older than this has gone (killed, not stopped)
 
 
 class Cluster:
     def __init__(self, redis_url: str | None, event_id: str):
         self.redis_url = redis_url
         self.channel = f"event_server:{event_id}:state"
+        self.counts = f"event_server:{event_id}:presence:"  # + room: a hash of worker -> "count unix-time"
+        self.counted: set[str] = set()  # the hashes holding this worker's counts, emptied on stop
         self.worker = uuid.uuid4().hex[:12]
         self.handlers: dict[str, Handler] = {}
         self.redis = None
@@ -57,6 +64,8 @@ class Cluster:
             self.task.cancel()
             await asyncio.gather(self.task, return_exceptions=True)
         if self.redis:
+            for key in self.counted:  # the others stop counting our people at once, not after STALE
+                await self.redis.hdel(key, self.worker)
             await self.redis.aclose()
 
     async def announce(self, kind: str) -> None:
@@ -65,6 +74,21 @@ class Cluster:
             await self._run(kind)
         else:
             await self.redis.publish(self.channel, json.dumps({"kind": kind, "from": self.worker}))
+
+    async def head_count(self, room: str, local: int) -> int:
+        """People in `room` on every worker, `local` of them on this one."""
+        if self.redis is None:
+            return local
+        key, now = self.counts + room, time.time()
+        self.counted.add(key)
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                counts = (await pipe.hset(key, self.worker, f"{local} {now}").hgetall(key).execute())[1]
+        except RedisError as exc:  # a count is a nicety: show ours rather than nothing
+            log.warning("presence: Redis did not answer (%s); showing this worker's count", exc)
+            return local
+        others = (value.split() for worker, value in counts.items() if worker != self.worker.encode())
+        return local + sum(int(n) for n, at in others if now - float(at) < STALE)
 
     async def _listen(self, pubsub) -> None:
         async for message in pubsub.listen():

@@ -23,6 +23,7 @@ from ..model import Program, Talk, Text
 from ..runtime import Runtime
 from ..timeline import Override, check, on_now, room_state
 from ..web.identity import Identity
+from .cluster import STALE, Cluster
 from .server import DISCONNECT_HOOKS, JOIN_HOOKS, ActionError, Context, action, field
 
 PREFIX = "room:"
@@ -120,17 +121,30 @@ async def adjust(ctx: Context, data: dict) -> dict:
 
 
 class Presence:
-    """Approximate head counts per room, pushed at most once a second.
+    """Approximate head counts per room, pushed at most once a second, and only when they change.
 
-    With several workers each counts and tells only its own sockets (`ignore_queue`): the count an
-    attendee sees is the people on their worker, not the whole event.
+    With several workers (REDIS_URL) each counts its own sockets, keeps that count in Redis and shows
+    the sum over all workers; when its own count changes it tells the others (a "presence" notice),
+    who push the new sum to their clients. Keyed by (server, room): tests run several in one process.
     """
 
-    def __init__(self):  # keyed by (server, room): tests run several servers in one process
+    def __init__(self):
         self.pending: set[tuple[socketio.AsyncServer, str]] = set()
         self.last: dict[tuple[socketio.AsyncServer, str], float] = {}
+        self.clusters: dict[socketio.AsyncServer, Cluster] = {}
+        self.others: dict[tuple[socketio.AsyncServer, str], int] = {}  # people on the other workers
+        self.shown: dict[tuple[socketio.AsyncServer, str], int] = {}  # the sum last pushed
+        self.told: dict[tuple[socketio.AsyncServer, str], int] = {}  # our count the others last heard of
+
+    def attach(self, sio: socketio.AsyncServer, cluster: Cluster) -> None:
+        self.clusters[sio] = cluster
+        cluster.on("presence", lambda: self.recount(sio))
 
     def count(self, sio: socketio.AsyncServer, name: str) -> int:
+        """Everyone in the room, as far as this worker knows."""
+        return self._local(sio, name) + self.others.get((sio, name), 0)
+
+    def _local(self, sio: socketio.AsyncServer, name: str) -> int:
         return sum(1 for _ in sio.manager.get_participants("/", name))
 
     def changed(self, sio: socketio.AsyncServer, name: str) -> None:
@@ -141,11 +155,31 @@ class Presence:
         delay = max(0.1, self.last.get((sio, name), 0.0) + PRESENCE_EVERY - time.monotonic())
         asyncio.get_running_loop().call_later(delay, lambda: asyncio.ensure_future(self.push(sio, name)))
 
+    async def recount(self, sio: socketio.AsyncServer) -> None:
+        """Another worker's count changed (or it is time to refresh ours): recount every room we serve."""
+        for name in list(sio.manager.rooms.get("/", {})):
+            if isinstance(name, str) and name.startswith(PREFIX):
+                self.changed(sio, name)
+
+    async def keep_counting(self, sio: socketio.AsyncServer) -> None:
+        """Refresh our counts in Redis well within cluster.STALE, so the others keep counting our people."""
+        while True:
+            await asyncio.sleep(STALE / 3)
+            await self.recount(sio)
+
     async def push(self, sio: socketio.AsyncServer, name: str) -> None:
-        self.pending.discard((sio, name))
-        self.last[(sio, name)] = time.monotonic()
-        await sio.emit("room:presence", {"room": name[len(PREFIX):], "count": self.count(sio, name)}, room=name,
-                       ignore_queue=True)
+        key, cluster, local = (sio, name), self.clusters.get(sio), self._local(sio, name)
+        self.pending.discard(key)
+        self.last[key] = time.monotonic()
+        total = await cluster.head_count(name[len(PREFIX):], local) if cluster else local
+        self.others[key] = total - local
+        if cluster and cluster.shared and self.told.get(key) != local:
+            self.told[key] = local
+            await cluster.announce("presence")
+        if self.shown.get(key) != total:
+            self.shown[key] = total
+            await sio.emit("room:presence", {"room": name[len(PREFIX):], "count": total}, room=name,
+                           ignore_queue=True)
 
 
 presence = Presence()

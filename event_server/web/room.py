@@ -12,7 +12,7 @@ import mimetypes
 from aiohttp import web
 
 from .. import scheduler, watch
-from ..live.room import publish, state_payload
+from ..live.room import presence, publish, state_payload
 from ..live.server import CLUSTER, SIO
 from ..timeline import room_state
 from .identity import SESSION_COOKIE, YEAR
@@ -33,17 +33,22 @@ def setup(app: web.Application) -> None:
 
 
 async def _live(app: web.Application):
-    """After the database opens: overrides from the store, then the scheduler and the file watcher."""
+    """After the database opens: overrides from the store, then the scheduler, the file watcher and,
+    with several workers, the head counts they share."""
     runtime, sio = app[RUNTIME], app[SIO]
     await scheduler.reload_overrides(runtime)
     app[CLUSTER].on("overrides", lambda: scheduler.reload_overrides(runtime))  # a moderator on any worker
     planner = scheduler.Scheduler(runtime, lambda room, now: publish(sio, runtime, room, now))
     planner.start()
-    watcher = asyncio.create_task(watch.watch(runtime), name="programme watcher")
+    tasks = [asyncio.create_task(watch.watch(runtime), name="programme watcher")]
+    presence.attach(sio, app[CLUSTER])
+    if app[CLUSTER].shared:
+        tasks.append(asyncio.create_task(presence.keep_counting(sio), name="presence"))
     yield
-    watcher.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await watcher
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     await planner.stop()
 
 

@@ -6,7 +6,7 @@ import asyncio
 import aiohttp
 import socketio
 
-PUSHED = ("room:state", "qa:snapshot", "qa:question", "qa:tally")
+PUSHED = ("room:state", "room:presence", "qa:snapshot", "qa:question", "qa:tally")
 
 
 class Client:

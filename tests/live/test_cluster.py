@@ -169,6 +169,16 @@ async def test_a_delay_on_a_reaches_bs_clients_and_pages_once(workers, clients):
     assert sum(1 for e, s in watcher.events if e == "room:state" and delayed(s)) == 1
 
 
+async def test_presence_counts_the_people_on_every_worker(workers, clients):
+    a, b = workers
+    alice = await attendee(a.url, clients)
+    bob, carol = await attendee(b.url, clients), await attendee(b.url, clients)
+    await alice.wait("room:presence", lambda p: p["count"] == 3, timeout=5)
+    await carol.wait("room:presence", lambda p: p["count"] == 3, timeout=5)
+    await bob.close()  # a leave on B reaches the count shown on A
+    await alice.wait("room:presence", lambda p: p["count"] == 2, timeout=5)
+
+
 async def test_killing_a_loses_no_acknowledged_question(workers, clients):
     a, b = workers
     alice = await attendee(a.url, clients)
@@ -185,3 +195,4 @@ async def test_killing_a_loses_no_acknowledged_question(workers, clients):
     carol = await attendee(a.url, clients)
     listed = await carol.call("qa:list", {"talk": "t1"})
     assert question in [q["id"] for q in listed["questions"]]
+
