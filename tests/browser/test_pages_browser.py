@@ -53,8 +53,18 @@ async def test_visitor_in_the_event_zone_sees_no_duplicate_times(server, browser
     await context.close()
 
 
-async def test_schedule_fits_a_phone(server, browser):
-    page = await browser.new_page(viewport={"width": 375, "height": 740})
-    await page.goto(server.url + "/schedule")
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375
+PUBLIC_PAGES = ["/", "/schedule", "/talks/neural-cellular-automata", "/talks/perenneural-philosophy",
+                "/speakers/alexander-mordvintsev", "/rooms/ml-art", "/gallery", "/gallery/growing-patterns",
+                "/gallery/growing-patterns/nca-bloom", "/open-call", "/login"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+async def test_every_public_page_fits_a_phone(server, browser, lang):
+    page = await browser.new_page(viewport={"width": 360, "height": 740})
+    too_wide = {}
+    for path in PUBLIC_PAGES:
+        await page.goto(f"{server.url}{path}?lang={lang}")
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide[path] = width
+    assert too_wide == {}
