@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 KEYS = ('deliveries_per_s', 'p50_ms', 'p99_ms', 'max_ms', 'lost', 'disconnects',
         'rss_kb_per_conn', 'server_cpu_pct', 'cpu_us_per_delivery',
-        'loadgen_cpu_pct', 'host_cpu_pct')
+        'loadgen_cpu_pct', 'host_cpu_pct', 'gc_full')
 
 
 def raise_nofile(want: int) -> int:
@@ -66,19 +66,32 @@ def start_servers(kind: str, port: int, args) -> list[subprocess.Popen]:
     return servers
 
 
-def stop(servers: list[subprocess.Popen]) -> None:
+def stop(servers: list[subprocess.Popen]) -> list[list[float]]:
+    """Stop the servers; the full GC collections (epoch s, pause s) ours_server.py reports on SIGTERM."""
     for srv in servers:
         srv.terminate()
+    pauses = []
     for srv in servers:
         try:
-            srv.wait(10)
+            out, _ = srv.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             srv.kill()
-            srv.wait()
+            out, _ = srv.communicate()
+        pauses += [p for line in out.splitlines() if line.startswith('GC ') for p in json.loads(line[3:])]
+    return pauses
+
+
+def gc_full(pauses: list[list[float]], result: dict) -> str | None:
+    """'count/longest ms' of the full collections inside the measured window (Python servers only)."""
+    if 't0_ms' not in result:
+        return None
+    inside = [p for at, p in pauses if result['t0_ms'] / 1e3 <= at <= result['t_end_ms'] / 1e3]
+    return f'{len(inside)}/{round(1000 * max(inside)) if inside else 0}'
 
 
 def run_one(kind: str, port: int, args) -> dict:
     servers = start_servers(kind, port, args)
+    result = {}
     try:
         time.sleep(0.5)
         urls = ','.join(f'http://127.0.0.1:{port + i}' for i in range(len(servers)))
@@ -93,9 +106,12 @@ def run_one(kind: str, port: int, args) -> dict:
         lines = out.stdout.strip().splitlines()
         if out.returncode != 0 or not lines:
             raise RuntimeError(f'load generator failed against {kind} (exit {out.returncode})')
-        return json.loads(lines[-1])
+        result = json.loads(lines[-1])
+        return result
     finally:
-        stop(servers)
+        pauses = stop(servers)
+        if kind != 'node':
+            result['gc_full'] = gc_full(pauses, result)
 
 
 def main() -> None:
@@ -153,7 +169,7 @@ def main() -> None:
     for kind, r in results.items():
         summary[kind] = {k: r.get(k) for k in ('deliveries_per_s', 'p50_ms', 'p99_ms', 'max_ms',
                                                'lost', 'disconnects', 'rss_kb_per_conn',
-                                               'rss_kb_end', 'cpu_us_per_delivery')}
+                                               'rss_kb_end', 'cpu_us_per_delivery', 'gc_full')}
     if 'ours' in results and 'node' in results and results['node']['deliveries_per_s']:
         summary['ratio'] = round(results['ours']['deliveries_per_s']
                                  / results['node']['deliveries_per_s'], 3)

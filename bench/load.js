@@ -285,6 +285,7 @@ async function master() {
     // whole machine, 100 = one core: what the bench uses plus anything else running
     host_cpu_pct: Math.round(100 * require('os').cpus().length * (host1[0] - host0[0]) / Math.max(1, host1[1] - host0[1])),
     client: arg('client', 'lean'), workers: W,
+    t0_ms: t0, t_end_ms: Date.now(),  // the measured window, for the server's own records
   };
   console.log(JSON.stringify(out));
   process.exit(0);

@@ -9,12 +9,19 @@ room ``bench``; the load generator's emitter client (not in the room) emits
 ``--mode ours`` adds ``event_server.live.broadcast.install``. With ``--redis``
 several of these processes share the room through python-socketio's
 AsyncRedisManager, as the event server's workers do with REDIS_URL. Prints
-``READY <port>`` on stdout once listening.
+``READY <port>`` on stdout once listening, and on SIGTERM one line
+``GC [[epoch_s, pause_s], ...]``: every full (generation 2) collection, the
+longest stall a server with many connections has (compare.py reports those
+that fell inside the measured window).
 """
 import argparse
 import asyncio
+import gc
+import json
 import os
+import signal
 import sys
+import time
 
 from aiohttp import web
 import socketio
@@ -43,6 +50,19 @@ def make_app(mode: str, redis: str | None = None, channel: str = 'bench') -> web
     return app
 
 
+def record_full_collections() -> list:
+    pauses, started = [], [0.0]
+
+    def on_gc(phase, info):
+        if info['generation'] == 2:
+            if phase == 'start':
+                started[0] = time.perf_counter()
+            else:
+                pauses.append((time.time(), time.perf_counter() - started[0]))
+    gc.callbacks.append(on_gc)
+    return pauses
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--port', type=int, default=8001)
@@ -52,6 +72,12 @@ def main() -> None:
     ap.add_argument('--redis', help='share rooms with other processes through this Redis')
     ap.add_argument('--channel', default='bench', help='the Redis pub/sub channel of one cluster')
     args = ap.parse_args()
+    pauses = record_full_collections()
+
+    def report(*_):
+        print('GC ' + json.dumps(pauses), flush=True)
+        os._exit(0)
+    signal.signal(signal.SIGTERM, report)
     if args.uvloop:
         import uvloop
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())

@@ -211,6 +211,25 @@ async def test_idle_websocket_outlives_ping_interval_plus_timeout(aiohttp_server
         await c.disconnect()
 
 
+async def test_client_that_stops_answering_pings_is_dropped(aiohttp_server):
+    # pings come from a loop timer in direct mode; a silent client must still time out
+    sio, url = await start_server(aiohttp_server, ping=(0.3, 0.6))
+    async with aiohttp.ClientSession() as session:
+        ws = await session.ws_connect(url + '/socket.io/?EIO=4&transport=websocket')
+        assert (await ws.receive_str()).startswith('0')  # engine.io open
+        await ws.send_str('40')  # socket.io connect, then never a pong
+        assert (await ws.receive_str()).startswith('40')
+        pings = 0
+        while not sio.disconnected:
+            msg = await asyncio.wait_for(ws.receive(), 5)
+            if msg.type == aiohttp.WSMsgType.TEXT and msg.data == '2':
+                pings += 1
+            elif msg.type != aiohttp.WSMsgType.TEXT:
+                break
+        await until(lambda: sio.disconnected and not sio.eio.sockets)
+        assert pings == 1
+
+
 async def test_server_side_disconnect_reaches_websocket_client(aiohttp_server):
     sio, url = await start_server(aiohttp_server)
     c = await py_client(url, ['websocket'], 'r')
