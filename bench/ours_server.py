@@ -32,9 +32,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 def make_app(mode: str, redis: str | None = None, channel: str = 'bench') -> web.Application:
     manager = socketio.AsyncRedisManager(redis, channel=channel) if redis else None
     sio = socketio.AsyncServer(async_mode='aiohttp', cors_allowed_origins='*', client_manager=manager)
-    if mode == 'ours':
-        from event_server.live import broadcast
+    if mode == 'ours':  # what the event server's process does
+        from event_server.live import broadcast, collector
         broadcast.install(sio)
+        collector.install()
 
     @sio.on('join')
     async def join(sid, room='bench'):

@@ -12,7 +12,7 @@ from ..paths import STATIC
 from ..runtime import Runtime
 from ..settings import Settings
 from ..store import open_database
-from ..live import server as live
+from ..live import collector, server as live
 from . import feeds, gallery, ops, pages, qa, room
 from .context import request_context
 from .errors import friendly_errors
@@ -57,6 +57,7 @@ async def _database(app: web.Application):
 
 
 def serve(settings: Settings) -> None:
+    collector.install()  # a process that holds thousands of sockets: keep full GC stalls short
     app = create_app(settings)
     runtime = app[RUNTIME]
     base = settings.public_url or f"http://{settings.host}:{settings.port}"
