@@ -121,6 +121,10 @@ async def test_one_page_follows_the_day_from_countdown_to_the_break(start_server
     await page.wait_for_function(f"() => ({phase})() === 'qa'", timeout=6000)
     frame = page.locator("[data-panel=qa] iframe")
     assert (await frame.get_attribute("src")).startswith("https://www.youtube-nocookie.com/embed/othTjSowvqY")
+    # where the embed is blocked (an offline rehearsal, a corporate proxy) the stream is one click away
+    watch = page.get_by_role("link", name="Трансляция на YouTube ↗")
+    assert await watch.get_attribute("href") == "https://www.youtube.com/watch?v=othTjSowvqY"
+    assert await watch.is_visible()
     assert await page.locator("[data-panel=premiere] video").count() == 0  # the premiere player is gone
     async with RoomClient(server.url, auth={"token": "mod-token"}) as moderator:
         assert (await moderator.call("schedule:adjust", {"action": "end_qa"}))["ok"]
