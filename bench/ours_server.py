@@ -36,6 +36,7 @@ def make_app(mode: str, redis: str | None = None, channel: str = 'bench') -> web
         from event_server.live import broadcast, collector
         broadcast.install(sio)
         collector.install()
+        sio.on('disconnect', lambda sid, reason=None: collector.connection_closed())
 
     @sio.on('join')
     async def join(sid, room='bench'):

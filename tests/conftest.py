@@ -7,6 +7,7 @@ service or browser fails the test instead of skipping it.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import secrets
 import shutil
@@ -21,6 +22,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from event_server.clock import ShiftedClock
+from event_server.live import collector
 from event_server.settings import Settings
 from event_server.web.app import create_app
 from event_server.web.keys import RUNTIME
@@ -208,3 +210,15 @@ async def browser():
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         await browser.close()
+
+
+@pytest.fixture
+def gc_collector():
+    """The process's GC collector, thawing after 3 closed connections, on a clock the test moves (now[0])."""
+    now = [0.0]
+    before = list(gc.callbacks)
+    gc.collect()
+    made = collector.install(thaw_after=3, thaw_every=600, clock=lambda: now[0])
+    yield made, now
+    gc.callbacks[:] = before
+    gc.unfreeze()

@@ -15,7 +15,7 @@ import socketio
 from aiohttp import web
 
 from ..runtime import Runtime
-from . import broadcast
+from . import broadcast, collector
 from .cluster import Cluster
 from ..web.identity import Identity, token_matches
 from ..web.keys import RUNTIME, SIGNER
@@ -95,6 +95,7 @@ def setup(app: web.Application) -> socketio.AsyncServer:
 
     @sio.event
     async def disconnect(sid, reason=None):
+        collector.connection_closed()
         for hook in DISCONNECT_HOOKS:
             await hook(sio, sid)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 import gc
 import weakref
 
-import pytest
-
 from event_server.live import collector
 
 
@@ -14,30 +12,19 @@ class Node:
         self.me = self  # a reference cycle: only the collector can free it
 
 
-@pytest.fixture
-def installed():
-    now = [0.0]
-    before = list(gc.callbacks)
-    gc.collect()
-    made = collector.install(thaw_every=600, clock=lambda: now[0])
-    yield made, now
-    gc.callbacks[:] = before
-    gc.unfreeze()
-
-
-def test_a_full_collection_freezes_what_survived_it(installed):
+def test_a_full_collection_freezes_what_survived_it(gc_collector):
     gc.collect()
     frozen = gc.get_freeze_count()
     assert frozen > 0
     survivors = [Node() for _ in range(1000)]
     gc.collect()
     assert gc.get_freeze_count() >= frozen + 1000  # the next one froze only what was new
-    assert collector.install() is installed[0]  # one per process
+    assert collector.install() is gc_collector[0]  # one per process
     del survivors
 
 
-def test_cycles_frozen_with_a_closed_connection_are_freed_after_a_thaw(installed):
-    _, now = installed
+def test_cycles_frozen_with_a_closed_connection_are_freed_after_a_thaw(gc_collector):
+    _, now = gc_collector
     node = Node()
     gone = weakref.ref(node)
     gc.collect()  # frozen while still in use
@@ -49,3 +36,17 @@ def test_cycles_frozen_with_a_closed_connection_are_freed_after_a_thaw(installed
     gc.collect()  # which this full collection walks
     assert gone() is None
     assert gc.get_freeze_count() > 0  # and frozen again afterwards
+
+
+def test_enough_closed_connections_thaw_at_once(gc_collector):
+    node = Node()
+    gone = weakref.ref(node)
+    gc.collect()
+    del node  # a closed connection's remains, frozen
+    collector.connection_closed()
+    collector.connection_closed()
+    gc.collect()
+    assert gone() is not None  # two closed: not yet
+    collector.connection_closed()  # the third: thawed, the next full collection frees them
+    gc.collect()
+    assert gone() is None
