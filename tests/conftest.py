@@ -201,15 +201,38 @@ async def start_server(tmp_path):
 
 @pytest.fixture
 async def browser():
-    """Chromium driven by Playwright (async API); the Debian binary, never a downloaded one."""
+    """Chromium driven by Playwright (async API); the Debian binary, never a downloaded one.
+
+    Every page it opens is watched: a script error, a CSP refusal or a failed load in any page's
+    console fails the test (a visitor would see it in theirs)."""
     if not Path(CHROMIUM).exists():
         missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
+        watched = WatchedBrowser(await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
+        yield watched
+        await watched.browser.close()
+    assert watched.problems == [], "the pages logged errors"
+
+
+class WatchedBrowser:
+    def __init__(self, browser):
+        self.browser, self.problems = browser, []
+
+    def _watch(self, page) -> None:
+        page.on("pageerror", lambda exc: self.problems.append(f"{page.url}: {exc}"))
+        page.on("console", lambda msg: msg.type == "error" and self.problems.append(f"{page.url}: {msg.text}"))
+
+    async def new_context(self, **options):
+        context = await self.browser.new_context(**options)
+        context.on("page", self._watch)
+        return context
+
+    async def new_page(self, **options):
+        page = await self.browser.new_page(**options)
+        self._watch(page)
+        return page
 
 
 @pytest.fixture

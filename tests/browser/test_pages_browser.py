@@ -59,11 +59,8 @@ PUBLIC_PAGES = ["/", "/schedule", "/talks/neural-cellular-automata", "/talks/per
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-async def test_every_public_page_fits_a_phone_without_a_script_error(server, browser, lang):
-    page = await browser.new_page(viewport={"width": 360, "height": 740})
-    problems: list[str] = []  # script errors, CSP refusals, missing files: what a visitor's console shows
-    page.on("pageerror", lambda exc: problems.append(f"{page.url}: {exc}"))
-    page.on("console", lambda msg: msg.type == "error" and problems.append(f"{page.url}: {msg.text}"))
+async def test_every_public_page_fits_a_phone(server, browser, lang):
+    page = await browser.new_page(viewport={"width": 360, "height": 740})  # the fixture fails on console errors
     too_wide = {}
     for path in PUBLIC_PAGES:
         await page.goto(f"{server.url}{path}?lang={lang}")
@@ -72,4 +69,3 @@ async def test_every_public_page_fits_a_phone_without_a_script_error(server, bro
         if width > 360:
             too_wide[path] = width
     assert too_wide == {}
-    assert problems == []
