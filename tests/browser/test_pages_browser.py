@@ -1,7 +1,11 @@
 """The schedule as a visitor sees it in Chromium: the talks, the language switch, local times."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
+
+from event_server.web.identity import Signer
 
 SEVEN = ["Neural Cellular Automata", "Paintings on Request", "Non-Existent Designer", "Wall_for_scroll",
          "perenneural philosophy", "Dark Side of StarGAN2", "GLOW Probabilistic Models"]
@@ -68,4 +72,24 @@ async def test_every_public_page_fits_a_phone(server, browser, lang):
         width = await page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
             too_wide[path] = width
+    assert too_wide == {}
+
+
+async def test_the_speakers_moderators_and_curators_pages_fit_a_phone(server, browser):
+    page = await browser.new_page(viewport={"width": 360, "height": 740})
+    too_wide = {}
+
+    async def check(path: str) -> None:
+        await page.wait_for_load_state("networkidle")
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide[path] = width
+    await page.goto(f"{server.url}/speak/{Signer('test-secret').speaker_token('alexander-mordvintsev')}?lang=ru")
+    await check("/speak/…")
+    for path, token in (("/moderate/ml-art", "mod-token"), ("/curate", "cur-token")):
+        await page.goto(f"{server.url}{path}?lang=ru")
+        await page.fill("[name=token]", token)
+        await page.click("button[type=submit]")
+        await page.wait_for_url(lambda url: urlsplit(url).path == path)  # signed in, past /login
+        await check(path)
     assert too_wide == {}
