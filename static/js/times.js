@@ -33,6 +33,10 @@ export function formatCountdown(ms) {
 
 const countdowns = document.querySelectorAll("[data-countdown]");
 function tick() {
-  for (const el of countdowns) el.textContent = formatCountdown(Date.parse(el.dataset.countdown) - serverNow());
+  for (const el of countdowns) {
+    const left = Date.parse(el.dataset.countdown) - serverNow();
+    // once it has begun, say so rather than sit at 00:00:00
+    el.textContent = left <= 0 && el.dataset.started ? el.dataset.started : formatCountdown(left);
+  }
 }
 if (countdowns.length) { tick(); setInterval(tick, 1000); }

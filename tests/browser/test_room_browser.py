@@ -6,7 +6,10 @@ import asyncio
 import time
 from datetime import timedelta
 
+from playwright.async_api import expect
+
 from event_server.live.server import SIO
+from event_server.web.identity import Signer
 from tests.conftest import write_program
 from tests.live.roomclient import RoomClient
 
@@ -132,3 +135,13 @@ async def test_one_page_follows_the_day_from_countdown_to_the_break(start_server
     assert await page.locator("[data-panel=waiting] [data-field=next-title]").text_content() == "Доклад b"
     assert await page.locator("[data-panel=waiting] [data-field=next-at]").text_content() == "10:10"
     assert await page.locator("[data-panel=qa] iframe").count() == 0
+
+
+async def test_a_speakers_countdown_says_when_their_talk_is_under_way(start_server, browser, tmp_path):
+    program = write_program(tmp_path, [{"slug": "a", "start": "10:00", "seconds": 60, "qa": 1}])
+    server = await start_server(program, first_talk_in=timedelta(seconds=2))
+    page = await browser.new_page()
+    await page.goto(f"{server.url}/speak/{Signer('test-secret').speaker_token('ada')}?lang=ru")
+    counter = page.locator("[data-countdown]")
+    assert (await counter.text_content()).startswith("00:00:0")
+    await expect(counter).to_have_text("уже идёт", timeout=5000)  # not 00:00:00 all through the talk
