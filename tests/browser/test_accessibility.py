@@ -1,0 +1,61 @@
+"""Every page people use, checked by axe-core (WCAG 2 A and AA rules) in Chromium, in both languages."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from event_server.web.identity import Signer
+from tests.conftest import ROOT
+from tests.live.roomclient import RoomClient
+
+AXE = ROOT / "static" / "node_modules" / "axe-core" / "axe.min.js"  # from `npm ci --prefix static`
+PUBLIC = ["/", "/schedule", "/talks/neural-cellular-automata", "/speakers/alexander-mordvintsev", "/rooms/ml-art",
+          "/gallery", "/gallery/growing-patterns", "/gallery/growing-patterns/nca-bloom", "/open-call", "/login"]
+
+
+async def violations(page) -> list[str]:
+    await page.wait_for_load_state("networkidle")
+    await page.add_script_tag(path=AXE)
+    found = await page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}))
+        .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""")
+    return [f"{page.url}: {v}" for v in found]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+async def test_pages_have_no_wcag_violations(start_server, browser, lang):
+    # the opening's Q&A is on: the room shows the livestream and the question form
+    server = await start_server(first_talk_in=timedelta(minutes=-4))
+    page = await browser.new_page(bypass_csp=True)  # the CSP rightly refuses the injected axe script
+    found = []
+    for path in PUBLIC:
+        await page.goto(f"{server.url}{path}?lang={lang}")
+        found += await violations(page)
+    await page.goto(f"{server.url}/speak/{Signer('test-secret').speaker_token('mlart-team')}?lang={lang}")
+    found += await violations(page)
+    for path, token in (("/moderate/ml-art", "mod-token"), ("/curate", "cur-token")):
+        await page.goto(f"{server.url}{path}?lang={lang}")
+        await page.fill("[name=token]", token)
+        await page.click("button[type=submit]")
+        await page.wait_for_url(f"{server.url}{path}")
+        found += await violations(page)
+    assert found == []
+
+
+async def test_the_queue_and_the_overlay_with_a_question_on_air(start_server, browser):
+    server = await start_server(first_talk_in=timedelta(minutes=-4))
+    async with RoomClient(server.url) as attendee, RoomClient(server.url, auth={"token": "mod-token"}) as moderator:
+        asked = await attendee.call("qa:ask", {"talk": "opening", "text": "Which cellular automaton came first?"})
+        assert asked["ok"], asked
+        page = await browser.new_page(bypass_csp=True)
+        await page.goto(f"{server.url}/moderate/ml-art")
+        await page.fill("[name=token]", "mod-token")
+        await page.click("button[type=submit]")
+        await page.locator("[data-action=approve]").wait_for()
+        found = await violations(page)  # a question waiting, with its buttons
+        pinned = await moderator.call("qa:moderate", {"question": asked["question"]["id"], "action": "pin"})
+        assert pinned["ok"], pinned
+        await page.goto(f"{server.url}/rooms/ml-art/overlay")
+        await page.locator("[data-qa-overlay]:not([hidden])").wait_for()
+        found += await violations(page)
+    assert found == []
