@@ -8,7 +8,7 @@ from aiohttp import web
 
 from ..clock import Clock, SystemClock, rehearsal
 from ..loader import load_program
-from ..paths import STATIC
+from ..paths import PUBLISHED, STATIC
 from ..runtime import Runtime
 from ..settings import Settings
 from ..store import open_database
@@ -44,7 +44,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     live.setup(app)
     room.setup(app)
     ops.setup(app)
-    app.router.add_static("/static", STATIC, append_version=False)
+    for folder in PUBLISHED:  # not static/ itself: its node_modules and package files are not for visitors
+        app.router.add_static(f"/static/{folder}", STATIC / folder, append_version=False)
     app.router.add_static("/media", program.base_dir / "media")
     return app
 

@@ -85,3 +85,11 @@ async def test_check_and_serve_refuse_a_broken_programme(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("version: 1\nevent: {id: x}\n")
     assert main(["serve", str(broken), "--port", "0"]) == 1
+
+
+async def test_only_the_published_static_folders_are_served(server):
+    for path in ("/static/css/site.css", "/static/js/socket.js", "/static/vendor/socket.io.esm.min.js",
+                 "/static/icons/favicon.svg"):
+        assert (await get(server.url + path))[0] == 200, path
+    for path in ("/static/package.json", "/static/node_modules/axe-core/axe.min.js", "/static/../pyproject.toml"):
+        assert (await get(server.url + path))[0] == 404, path
