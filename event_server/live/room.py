@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 import socketio
@@ -120,6 +122,16 @@ async def adjust(ctx: Context, data: dict) -> dict:
     return {"talk": talk}
 
 
+@dataclass
+class _Count:
+    """One room's head count on one server."""
+    pending: bool = False  # a push is scheduled
+    pushed_at: float = 0.0  # monotonic
+    others: int = 0  # people on the other workers, as of the last push
+    shown: int | None = None  # the sum last pushed to our clients
+    told: int | None = None  # our own count as the other workers last heard it
+
+
 class Presence:
     """Approximate head counts per room, pushed at most once a second, and only when they change.
 
@@ -129,12 +141,8 @@ class Presence:
     """
 
     def __init__(self):
-        self.pending: set[tuple[socketio.AsyncServer, str]] = set()
-        self.last: dict[tuple[socketio.AsyncServer, str], float] = {}
+        self.counts: dict[tuple[socketio.AsyncServer, str], _Count] = defaultdict(_Count)
         self.clusters: dict[socketio.AsyncServer, Cluster] = {}
-        self.others: dict[tuple[socketio.AsyncServer, str], int] = {}  # people on the other workers
-        self.shown: dict[tuple[socketio.AsyncServer, str], int] = {}  # the sum last pushed
-        self.told: dict[tuple[socketio.AsyncServer, str], int] = {}  # our count the others last heard of
 
     def attach(self, sio: socketio.AsyncServer, cluster: Cluster) -> None:
         self.clusters[sio] = cluster
@@ -142,17 +150,18 @@ class Presence:
 
     def count(self, sio: socketio.AsyncServer, name: str) -> int:
         """Everyone in the room, as far as this worker knows."""
-        return self._local(sio, name) + self.others.get((sio, name), 0)
+        return self._local(sio, name) + self.counts[sio, name].others
 
     def _local(self, sio: socketio.AsyncServer, name: str) -> int:
         return sum(1 for _ in sio.manager.get_participants("/", name))
 
     def changed(self, sio: socketio.AsyncServer, name: str) -> None:
-        if (sio, name) in self.pending:
+        count = self.counts[sio, name]
+        if count.pending:
             return
-        self.pending.add((sio, name))
+        count.pending = True
         # a little later than now: a leaving socket is removed from its rooms after the disconnect hooks
-        delay = max(0.1, self.last.get((sio, name), 0.0) + PRESENCE_EVERY - time.monotonic())
+        delay = max(0.1, count.pushed_at + PRESENCE_EVERY - time.monotonic())
         asyncio.get_running_loop().call_later(delay, lambda: asyncio.ensure_future(self.push(sio, name)))
 
     async def recount(self, sio: socketio.AsyncServer) -> None:
@@ -168,16 +177,15 @@ class Presence:
             await self.recount(sio)
 
     async def push(self, sio: socketio.AsyncServer, name: str) -> None:
-        key, cluster, local = (sio, name), self.clusters.get(sio), self._local(sio, name)
-        self.pending.discard(key)
-        self.last[key] = time.monotonic()
+        count, cluster, local = self.counts[sio, name], self.clusters.get(sio), self._local(sio, name)
+        count.pending, count.pushed_at = False, time.monotonic()
         total = await cluster.head_count(name[len(PREFIX):], local) if cluster else local
-        self.others[key] = total - local
-        if cluster and cluster.shared and self.told.get(key) != local:
-            self.told[key] = local
+        count.others = total - local
+        if cluster and cluster.shared and count.told != local:
+            count.told = local
             await cluster.announce("presence")
-        if self.shown.get(key) != total:
-            self.shown[key] = total
+        if count.shown != total:
+            count.shown = total
             await sio.emit("room:presence", {"room": name[len(PREFIX):], "count": total}, room=name,
                            ignore_queue=True)
 
