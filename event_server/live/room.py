@@ -86,7 +86,7 @@ async def join(ctx: Context, data: dict) -> dict:
             await ctx.sio.leave_room(ctx.sid, name)
             presence.changed(ctx.sio, name)
     await ctx.sio.enter_room(ctx.sid, sio_room(slug))
-    presence.changed(ctx.sio, sio_room(slug))
+    presence.changed(ctx.sio, sio_room(slug), joined=True)
     state = state_payload(ctx.runtime, slug, ctx.runtime.clock.now())
     await ctx.sio.emit("room:state", state, to=ctx.sid)
     for hook in JOIN_HOOKS:
@@ -155,8 +155,10 @@ class Presence:
     def _local(self, sio: socketio.AsyncServer, name: str) -> int:
         return sum(1 for _ in sio.manager.get_participants("/", name))
 
-    def changed(self, sio: socketio.AsyncServer, name: str) -> None:
+    def changed(self, sio: socketio.AsyncServer, name: str, joined: bool = False) -> None:
         count = self.counts[sio, name]
+        if joined:  # the newcomer's count came with its join: push the next sum even if it looks unchanged
+            count.shown = None
         if count.pending:
             return
         count.pending = True

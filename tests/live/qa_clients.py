@@ -33,7 +33,10 @@ class Client:
         headers = {"Cookie": self.cookie} if self.cookie else {}
         await self.sio.connect(self.url, headers=headers, auth=self.auth, wait_timeout=5)
         if room:
-            assert (await self.call("room:join", {"room": room}))["ok"]
+            joined = await self.call("room:join", {"room": room})
+            assert joined["ok"], joined
+            # as a page does: the head count from the join's answer first, then each room:presence
+            self.events.append(("room:presence", {"room": room, "count": joined["presence"]}))
         return self
 
     async def reconnect(self, url: str | None = None) -> Client:
