@@ -1,11 +1,9 @@
 """The schedule as a visitor sees it in Chromium: the talks, the language switch, local times."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
-from event_server.web.identity import Signer
+from tests.browser.pages import every_page
 
 SEVEN = ["Neural Cellular Automata", "Paintings on Request", "Non-Existent Designer", "Wall_for_scroll",
          "perenneural philosophy", "Dark Side of StarGAN2", "GLOW Probabilistic Models"]
@@ -57,39 +55,12 @@ async def test_visitor_in_the_event_zone_sees_no_duplicate_times(server, browser
     await context.close()
 
 
-PUBLIC_PAGES = ["/", "/schedule", "/talks/neural-cellular-automata", "/talks/perenneural-philosophy",
-                "/speakers/alexander-mordvintsev", "/rooms/ml-art", "/gallery", "/gallery/growing-patterns",
-                "/gallery/growing-patterns/nca-bloom", "/open-call", "/login"]
-
-
 @pytest.mark.parametrize("lang", ["en", "ru"])
-async def test_every_public_page_fits_a_phone(server, browser, lang):
+async def test_every_page_fits_a_phone(server, browser, lang):
     page = await browser.new_page(viewport={"width": 360, "height": 740})  # the fixture fails on console errors
     too_wide = {}
-    for path in PUBLIC_PAGES:
-        await page.goto(f"{server.url}{path}?lang={lang}")
-        await page.wait_for_load_state("networkidle")
+    async for path in every_page(page, server.url, lang, speaker="alexander-mordvintsev"):
         width = await page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
             too_wide[path] = width
-    assert too_wide == {}
-
-
-async def test_the_speakers_moderators_and_curators_pages_fit_a_phone(server, browser):
-    page = await browser.new_page(viewport={"width": 360, "height": 740})
-    too_wide = {}
-
-    async def check(path: str) -> None:
-        await page.wait_for_load_state("networkidle")
-        width = await page.evaluate("document.documentElement.scrollWidth")
-        if width > 360:
-            too_wide[path] = width
-    await page.goto(f"{server.url}/speak/{Signer('test-secret').speaker_token('alexander-mordvintsev')}?lang=ru")
-    await check("/speak/…")
-    for path, token in (("/moderate/ml-art", "mod-token"), ("/curate", "cur-token")):
-        await page.goto(f"{server.url}{path}?lang=ru")
-        await page.fill("[name=token]", token)
-        await page.click("button[type=submit]")
-        await page.wait_for_url(lambda url: urlsplit(url).path == path)  # signed in, past /login
-        await check(path)
     assert too_wide == {}
