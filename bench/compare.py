@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 KEYS = ('deliveries_per_s', 'p50_ms', 'p99_ms', 'max_ms', 'lost', 'disconnects',
         'rss_kb_per_conn', 'server_cpu_pct', 'cpu_us_per_delivery',
-        'loadgen_cpu_pct', 'host_cpu_pct', 'gc_full')
+        'loadgen_cpu_pct', 'host_cpu_pct', 'gc_full', 'event_start_ms', 'event_span_ms')
 
 
 def raise_nofile(want: int) -> int:
@@ -159,7 +159,8 @@ def main() -> None:
                 if r.get('server_cpu_pct') and r['deliveries_per_s'] else None
     short = {'deliveries_per_s': 'deliv/s', 'rss_kb_per_conn': 'rss_kb/conn',
              'server_cpu_pct': 'srv_cpu%', 'cpu_us_per_delivery': 'srv_us/deliv',
-             'loadgen_cpu_pct': 'gen_cpu%', 'host_cpu_pct': 'host_cpu%', 'disconnects': 'disconn'}
+             'loadgen_cpu_pct': 'gen_cpu%', 'host_cpu_pct': 'host_cpu%', 'disconnects': 'disconn',
+             'event_start_ms': 'ev_start_ms', 'event_span_ms': 'ev_span_ms'}
     print(f'{"server":8}' + ''.join(f'{short.get(k, k):>13}' for k in KEYS))
     for kind, rs in runs.items():
         for r in rs:
@@ -169,7 +170,8 @@ def main() -> None:
     for kind, r in results.items():
         summary[kind] = {k: r.get(k) for k in ('deliveries_per_s', 'p50_ms', 'p99_ms', 'max_ms',
                                                'lost', 'disconnects', 'rss_kb_per_conn',
-                                               'rss_kb_end', 'cpu_us_per_delivery', 'gc_full')}
+                                               'rss_kb_end', 'cpu_us_per_delivery', 'gc_full',
+                                               'event_start_ms', 'event_span_ms')}
     if 'ours' in results and 'node' in results and results['node']['deliveries_per_s']:
         summary['ratio'] = round(results['ours']['deliveries_per_s']
                                  / results['node']['deliveries_per_s'], 3)

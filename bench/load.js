@@ -93,6 +93,8 @@ function worker() {
   let received = 0, dup = 0, outOfRange = 0, maxLat = 0, tLast = 0;
   let disconnects = 0, reconnects = 0, joinedCount = 0, failed = 0, running = true;
   const seen = [];
+  // per event: when its first and last delivery arrived here (ms epoch)
+  const first = new Float64Array(events).fill(Infinity), last = new Float64Array(events);
   let cpu0 = null, wall0 = 0;
 
   function open(i, attempt) {
@@ -113,6 +115,8 @@ function worker() {
           hist[Math.min(HIST_MAX, Math.round(lat))]++;
           if (lat > maxLat) maxLat = lat;
           if (now > tLast) tLast = now;
+          if (now < first[s]) first[s] = now;
+          if (now > last[s]) last[s] = now;
         },
         onJoined() { clearTimeout(timer); joinedCount++; finish(true); },
         onClose(wasJoined) {
@@ -147,6 +151,7 @@ function worker() {
           process.send({
             type: 'stats', received, dup, outOfRange, maxLat, tLast, disconnects,
             reconnects, joined: joinedCount, failed, hist: Array.from(hist),
+            first: Array.from(first, (v) => (v === Infinity ? null : v)), last: Array.from(last),
             cpuPct: 100 * (cpu.user + cpu.system) / 1000 / Math.max(1, Date.now() - wall0),
           });
         } else setTimeout(check, 50);
@@ -261,6 +266,16 @@ async function master() {
     received += s.received; dup += s.dup; maxLat = Math.max(maxLat, s.maxLat);
     tLast = Math.max(tLast, s.tLast); disconnects += s.disconnects; reconnects += s.reconnects;
   }
+  // Each event's broadcast: start = its first delivery - sent_at (waiting behind the previous
+  // broadcast, a stall or the emitter), span = last - first delivery (the fan-out itself).
+  const start = [], span = [];
+  for (let e = 0; e < E; e++) {
+    const f = Math.min(...stats.map((s) => s.first[e] ?? Infinity));
+    const l = Math.max(...stats.map((s) => s.last[e]));
+    if (f === Infinity) continue;
+    start.push(f - (t0 + (e * 1000) / R)); span.push(l - f);
+  }
+  const q = (xs, p) => Math.round([...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]);
   const pct = (p) => {
     const target = received * p; let acc = 0;
     for (let i = 0; i <= HIST_MAX; i++) { acc += hist[i]; if (acc >= target && acc > 0) return i; }
@@ -276,6 +291,8 @@ async function master() {
     deliveries_per_s: Math.round(received / windowS),
     p50_ms: pct(0.5), p99_ms: pct(0.99), max_ms: Math.round(maxLat),
     disconnects, reconnects,
+    event_start_ms: start.length ? `${q(start, 0.5)}/${q(start, 1)}` : null,
+    event_span_ms: span.length ? `${q(span, 0.5)}/${q(span, 1)}` : null,
     emitter_lag_ms: Math.max(0, tSent - (t0 + ((E - 1) * 1000) / R)),
     rss_kb_idle_before: rssIdle0 && rssIdle0.rssKb, rss_kb_idle_after: rssIdle1 && rssIdle1.rssKb,
     rss_kb_end: rssEnd && rssEnd.rssKb,
