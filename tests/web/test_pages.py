@@ -27,6 +27,12 @@ async def test_every_public_page_renders(server):
         assert status == 200, path
 
 
+async def test_home_page_links_the_trailer_and_the_livestream(server):
+    _, html, _ = await get(server.url + "/?lang=ru")
+    assert '<a class="button" href="https://www.youtube.com/watch?v=VdgYqOoqL1s" rel="noopener">Смотреть трейлер</a>' in html
+    assert 'href="https://www.youtube.com/watch?v=' in html.split("Всё транслируется на YouTube:")[1]
+
+
 async def test_schedule_lists_the_talks_with_their_zone(server):
     _, html, _ = await get(server.url + "/schedule")
     for title in TALKS:
