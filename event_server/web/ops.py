@@ -1,6 +1,7 @@
 """For the people running the event: /healthz for load balancers, /metrics for Prometheus."""
 from __future__ import annotations
 
+import gc
 import time
 
 from aiohttp import web
@@ -27,25 +28,31 @@ async def metrics(request: web.Request) -> web.Response:
     """Prometheus text format, version 0.0.4. Counts are this worker's; the store's are shared."""
     runtime, sio = request.app[RUNTIME], request.app[SIO]
     questions = await runtime.db.fetch("SELECT state, COUNT(*) AS n FROM questions GROUP BY state")
-    lines = [*_gauge("event_server_uptime_seconds", "Seconds since this worker started.",
+    lines = [*_metric("event_server_uptime_seconds", "Seconds since this worker started.",
                      [("", round(time.monotonic() - STARTED, 1))]),
-             *_gauge("event_server_connections", "Socket.IO connections open on this worker.",
+             *_metric("event_server_connections", "Socket.IO connections open on this worker.",
                      [("", len(sio.eio.sockets))]),
-             *_gauge("event_server_room_presence", "Sockets in each room on this worker.",
+             *_metric("event_server_room_presence", "Sockets in each room on this worker.",
                      [(f'room="{r.slug}"', sum(1 for _ in sio.manager.get_participants("/", PREFIX + r.slug)))
                       for r in runtime.program.rooms]),
-             *_gauge("event_server_talks", "Talks in the programme by effective status.",
+             *_metric("event_server_talks", "Talks in the programme by effective status.",
                      [(f'status="{s}"', sum(1 for slot in runtime.slots() if slot.status == s))
                       for s in ("confirmed", "cancelled")]),
-             *_gauge("event_server_overrides", "Moderator changes to the day.", [("", len(runtime.overrides))]),
-             *_gauge("event_server_program_errors", "Errors of the last rejected programme reload.",
+             *_metric("event_server_overrides", "Moderator changes to the day.", [("", len(runtime.overrides))]),
+             *_metric("event_server_program_errors", "Errors of the last rejected programme reload.",
                      [("", len(runtime.program_errors))]),
-             *_gauge("event_server_questions", "Questions by state (all workers).",
-                     [(f'state="{q["state"]}"', q["n"]) for q in questions])]
+             *_metric("event_server_questions", "Questions by state (all workers).",
+                     [(f'state="{q["state"]}"', q["n"]) for q in questions]),
+             # a full (generation 2) collection stalls every broadcast: it should only follow a thaw
+             *_metric("event_server_gc_collections", "Garbage collections since start, by generation.",
+                     [(f'generation="{g}"', stats["collections"]) for g, stats in enumerate(gc.get_stats())],
+                     kind="counter"),
+             *_metric("event_server_gc_frozen_objects", "Objects the collector froze (live/collector.py).",
+                     [("", gc.get_freeze_count())])]
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain", charset="utf-8",
                         headers={"Cache-Control": "no-store"})
 
 
-def _gauge(name: str, help_text: str, samples: list[tuple[str, float]]) -> list[str]:
-    return [f"# HELP {name} {help_text}", f"# TYPE {name} gauge",
+def _metric(name: str, help_text: str, samples: list[tuple[str, float]], kind: str = "gauge") -> list[str]:
+    return [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}",
             *(f"{name}{{{labels}}} {value}" if labels else f"{name} {value}" for labels, value in samples)]

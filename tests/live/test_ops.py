@@ -1,6 +1,7 @@
 """What the people running the event see: health for the load balancer, metrics for Prometheus."""
 from __future__ import annotations
 
+import gc
 import re
 
 import aiohttp
@@ -25,6 +26,15 @@ async def test_metrics_count_connections_presence_and_talks(start_server):
         after = await scrape(server.url)
     assert after["event_server_connections"] == 1
     assert after['event_server_room_presence{room="ml-art"}'] == 1
+
+
+async def test_metrics_show_the_collections_and_what_the_collector_froze(start_server, gc_collector):
+    server = await start_server()
+    before = await scrape(server.url)
+    gc.collect(1)  # what it promotes to the oldest generation is frozen
+    after = await scrape(server.url)
+    assert after['event_server_gc_collections{generation="1"}'] > before['event_server_gc_collections{generation="1"}']
+    assert after["event_server_gc_frozen_objects"] > 0
 
 
 async def test_healthz_answers_json(start_server):
