@@ -3,7 +3,9 @@
 Handlers are small: `@action("qa:vote", requires=can_vote)` declares the event and the permission
 (a pure rule from the core); the dispatcher checks it on every call, validates that the payload is
 an object, and answers `{ok: true, ...}` or `{ok: false, error: {code, message}}`. A handler that
-fails unexpectedly is logged and answered with an error ack: the socket is never dropped.
+fails unexpectedly is logged and answered with an error ack: the socket is never dropped. Only a
+message over MAX_MESSAGE (no action needs 1 KB) closes its own socket, with websocket close code
+1009 "message too big", as socket.io's maxHttpBufferSize does.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from ..web.keys import RUNTIME, SIGNER
 log = logging.getLogger(__name__)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 CLUSTER = web.AppKey("cluster", Cluster)
+MAX_MESSAGE = 64 * 1024  # bytes of one socket.io message
 
 
 class ActionError(Exception):
@@ -67,7 +70,7 @@ def setup(app: web.Application) -> socketio.AsyncServer:
     cluster = Cluster(settings.redis_url, runtime.program.event.id)
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=settings.public_url or None,
                                client_manager=cluster.client_manager(),
-                               max_http_buffer_size=64 * 1024, ping_interval=25, ping_timeout=20)
+                               max_http_buffer_size=MAX_MESSAGE, ping_interval=25, ping_timeout=20)
     broadcast.install(sio, compress=settings.ws_compression)
     sio.attach(app)
     app[SIO], app[CLUSTER] = sio, cluster

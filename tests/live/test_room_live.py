@@ -6,7 +6,7 @@ import secrets
 import time
 from datetime import datetime, timedelta
 
-from aiohttp import ClientSession, CookieJar
+from aiohttp import ClientSession, CookieJar, WSCloseCode, WSMsgType
 
 from tests.conftest import write_program
 from tests.live.roomclient import RoomClient
@@ -97,6 +97,20 @@ async def test_impossible_or_malformed_adjustments_say_what_to_do(start_server, 
     assert typed["error"] == {"code": "bad_request", "message": "'minutes' must be a int"}
     assert extend_now == {"ok": True, "talk": "a"}
     assert no_room["error"]["code"] == "not_found" and "main" in no_room["error"]["message"]
+
+
+async def test_a_message_over_64_kb_closes_only_its_own_socket_and_says_why(start_server, tmp_path):
+    server = await start_server(short_day(tmp_path, first_seconds=60), first_talk_in=timedelta(minutes=5))
+    async with RoomClient(server.url) as bystander, ClientSession() as session:
+        await bystander.join()
+        async with session.ws_connect(server.url + "/socket.io/?EIO=4&transport=websocket") as ws:
+            assert (await ws.receive_str()).startswith("0")  # engine.io open
+            await ws.send_str("40")
+            assert (await ws.receive_str()).startswith("40")  # socket.io connect
+            await ws.send_str('421["room:join",{"room":"' + "x" * 70_000 + '"}]')
+            closing = await ws.receive(timeout=5)
+        assert (closing.type, closing.data) == (WSMsgType.CLOSE, WSCloseCode.MESSAGE_TOO_BIG)
+        assert (await bystander.call("clock:sync", {"t0": 1}))["ok"]
 
 
 async def test_presence_counts_people_in_the_room_at_most_once_a_second(start_server, tmp_path):
