@@ -187,8 +187,5 @@ class Program:
     def speakers_of(self, talk: Talk) -> list[Speaker]:
         return [self._speakers[s] for s in talk.speakers]
 
-    def talks_of_speaker(self, slug: str) -> list[Talk]:
-        return [t for t in self.talks if slug in t.speakers]
-
     def talks_in_room(self, slug: str) -> list[Talk]:
         return [t for t in self.talks if t.room == slug]
