@@ -27,4 +27,8 @@ def test_compare_smoke_200_clients():
     for server in ('ours', 'node'):
         assert summary[server]['deliveries_per_s'] > 0, summary
         assert summary[server]['lost'] == 0, summary
+        for field in ('event_start_ms', 'event_span_ms'):  # p50/max over the 30 events
+            p50, worst = map(int, summary[server][field].split('/'))
+            assert 0 <= p50 <= worst, summary
+    assert summary['ours']['gc_full'] is not None  # ours_server.py reported its collections
     assert summary['ratio'] > 0
