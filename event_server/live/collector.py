@@ -60,7 +60,7 @@ class Collector:
 
 
 def install(**kwargs) -> Collector:
-    """Once per process (again is a no-op): keep full collections to the objects made since the last one."""
+    """Once per process (again is a no-op): freeze what reaches the oldest generation, thaw as above."""
     found = installed()
     if found is None:
         found = Collector(**kwargs)

@@ -179,11 +179,11 @@ class Presence:
             await self.recount(sio)
 
     async def push(self, sio: socketio.AsyncServer, name: str) -> None:
-        count, cluster, local = self.counts[sio, name], self.clusters.get(sio), self._local(sio, name)
+        count, cluster, local = self.counts[sio, name], self.clusters[sio], self._local(sio, name)
         count.pending, count.pushed_at = False, time.monotonic()
-        total = await cluster.head_count(name[len(PREFIX):], local) if cluster else local
+        total = await cluster.head_count(name[len(PREFIX):], local)
         count.others = total - local
-        if cluster and cluster.shared and count.told != local:
+        if cluster.shared and count.told != local:
             count.told = local
             await cluster.announce("presence")
         if count.shown != total:

@@ -29,26 +29,26 @@ async def metrics(request: web.Request) -> web.Response:
     runtime, sio = request.app[RUNTIME], request.app[SIO]
     questions = await runtime.db.fetch("SELECT state, COUNT(*) AS n FROM questions GROUP BY state")
     lines = [*_metric("event_server_uptime_seconds", "Seconds since this worker started.",
-                     [("", round(time.monotonic() - STARTED, 1))]),
+                      [("", round(time.monotonic() - STARTED, 1))]),
              *_metric("event_server_connections", "Socket.IO connections open on this worker.",
-                     [("", len(sio.eio.sockets))]),
+                      [("", len(sio.eio.sockets))]),
              *_metric("event_server_room_presence", "Sockets in each room on this worker.",
-                     [(f'room="{r.slug}"', sum(1 for _ in sio.manager.get_participants("/", PREFIX + r.slug)))
-                      for r in runtime.program.rooms]),
+                      [(f'room="{r.slug}"', sum(1 for _ in sio.manager.get_participants("/", PREFIX + r.slug)))
+                       for r in runtime.program.rooms]),
              *_metric("event_server_talks", "Talks in the programme by effective status.",
-                     [(f'status="{s}"', sum(1 for slot in runtime.slots() if slot.status == s))
-                      for s in ("confirmed", "cancelled")]),
+                      [(f'status="{s}"', sum(1 for slot in runtime.slots() if slot.status == s))
+                       for s in ("confirmed", "cancelled")]),
              *_metric("event_server_overrides", "Moderator changes to the day.", [("", len(runtime.overrides))]),
              *_metric("event_server_program_errors", "Errors of the last rejected programme reload.",
-                     [("", len(runtime.program_errors))]),
+                      [("", len(runtime.program_errors))]),
              *_metric("event_server_questions", "Questions by state (all workers).",
-                     [(f'state="{q["state"]}"', q["n"]) for q in questions]),
+                      [(f'state="{q["state"]}"', q["n"]) for q in questions]),
              # a full (generation 2) collection stalls every broadcast: it should only follow a thaw
              *_metric("event_server_gc_collections", "Garbage collections since start, by generation.",
-                     [(f'generation="{g}"', stats["collections"]) for g, stats in enumerate(gc.get_stats())],
-                     kind="counter"),
+                      [(f'generation="{g}"', stats["collections"]) for g, stats in enumerate(gc.get_stats())],
+                      kind="counter"),
              *_metric("event_server_gc_frozen_objects", "Objects the collector froze (live/collector.py).",
-                     [("", gc.get_freeze_count())])]
+                      [("", gc.get_freeze_count())])]
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain", charset="utf-8",
                         headers={"Cache-Control": "no-store"})
 

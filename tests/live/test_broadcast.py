@@ -212,7 +212,7 @@ async def test_idle_websocket_outlives_ping_interval_plus_timeout(aiohttp_server
 
 
 async def test_client_that_stops_answering_pings_is_dropped(aiohttp_server):
-    # pings come from a loop timer in direct mode; a silent client must still time out
+    # in direct mode pings bypass the engine.io queue; a client that never answers must still time out
     sio, url = await start_server(aiohttp_server, ping=(0.3, 0.6))
     async with aiohttp.ClientSession() as session:
         ws = await session.ws_connect(url + '/socket.io/?EIO=4&transport=websocket')
