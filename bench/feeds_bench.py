@@ -28,7 +28,7 @@ from make_program import write  # noqa: E402
 
 from event_server.feeds import EXPORTERS, Feed, select  # noqa: E402
 from event_server.loader import load_program  # noqa: E402
-from event_server.timeline import slots  # noqa: E402
+from event_server.core.timeline import slots  # noqa: E402
 
 PATH = "/schedule.ics?lang=en"
 
@@ -37,9 +37,9 @@ def serve(program: Path, data: Path, port: int, cached: bool) -> None:
     from aiohttp import web
 
     from event_server.feeds.http import RenderCache
-    from event_server.settings import Settings
+    from event_server.config import Settings
     from event_server.web import feeds
-    from event_server.web.app import create_app
+    from event_server.app import create_app
 
     app = create_app(Settings(program=program, port=port, data_dir=data, secret_key="bench",
                               public_url="https://meetup.example"))

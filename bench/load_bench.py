@@ -19,7 +19,7 @@ from make_program import write  # noqa: E402
 
 import yaml  # noqa: E402
 
-from event_server import yamlpos  # noqa: E402
+from event_server.loader import yamlpos  # noqa: E402
 from event_server.loader import load_program  # noqa: E402
 
 

@@ -26,10 +26,10 @@ from tests.live.qa_clients import Client  # noqa: E402
 def serve(program: Path, data: Path, port: int, database_url: str) -> None:
     from aiohttp import web
 
-    from event_server.clock import ShiftedClock
+    from event_server.services.clock import ShiftedClock
     from event_server.loader import load_program
-    from event_server.settings import Settings
-    from event_server.web.app import create_app
+    from event_server.config import Settings
+    from event_server.app import create_app
 
     talk = load_program(program).talks[0]
     clock = ShiftedClock(talk.qa_start + timedelta(seconds=5) - datetime.now(timezone.utc))  # in its Q&A

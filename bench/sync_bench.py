@@ -25,9 +25,9 @@ import socketio
 from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from event_server.clock import ShiftedClock  # noqa: E402
-from event_server.settings import Settings  # noqa: E402
-from event_server.web.app import create_app  # noqa: E402
+from event_server.services.clock import ShiftedClock  # noqa: E402
+from event_server.config import Settings  # noqa: E402
+from event_server.app import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = datetime(2020, 9, 19, 7, 0, tzinfo=timezone.utc)

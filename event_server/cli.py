@@ -7,11 +7,14 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .app import serve
+from .config import Settings, parse_instant
+from .core.model import Program
+from .core.rules import parse_duration
+from .core.timeline import slots
 from .feeds import EXPORTERS, Feed
-from .loader import ProgramError, load_program, parse_duration
-from .model import Program
-from .settings import Settings, parse_instant
-from .timeline import slots
+from .loader import ProgramError, load_program
+from .services.identity import Signer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,8 +107,6 @@ def summary(program: Program) -> str:
 
 
 def run_serve(args) -> int:
-    from .web.app import serve
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env(program=args.program, host=args.host, port=args.port, start_in=args.start_in,
@@ -132,7 +133,7 @@ def run_export(args) -> int:
     if not base:
         base = "http://127.0.0.1:8080"
         print(f"note: links point to {base}; give --base-url (or PUBLIC_URL) with the public address", file=sys.stderr)
-    # the file's modification time stands for "last changed", as on the server (see web/feeds.py)
+    # the file's modification time stands for "last changed", as on the server (services/event.py)
     published = datetime.fromtimestamp(args.program.stat().st_mtime, timezone.utc)
     exporter = EXPORTERS[args.format]
     body = exporter.render(Feed(program, tuple(slots(program)), lang, base, published))
@@ -146,8 +147,6 @@ def run_export(args) -> int:
 
 def run_speaker_links(args) -> int:
     """The links are signed with SECRET_KEY: the same key (or data dir) as the server, or they will not open."""
-    from .web.identity import Signer
-
     program = load_or_report(args.program)
     if program is None:
         return 1

@@ -21,11 +21,11 @@ import asyncpg
 import pytest
 from aiohttp.test_utils import TestServer
 
-from event_server.clock import ShiftedClock
+from event_server.services.clock import ShiftedClock
 from event_server.live import collector
-from event_server.settings import Settings
-from event_server.web.app import create_app
-from event_server.web.keys import RUNTIME
+from event_server.config import Settings
+from event_server.app import create_app
+from event_server.web.keys import SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
 MEETUP = ROOT / "program" / "mlart-datafest-2020.yaml"
@@ -167,8 +167,17 @@ class Server:
         return f"http://127.0.0.1:{self.server.port}"
 
     @property
-    def runtime(self):
-        return self.server.app[RUNTIME]
+    def services(self):
+        return self.server.app[SERVICES]
+
+    @property
+    def event(self):
+        """The running event: programme, overrides, clock (services/event.py)."""
+        return self.services.event
+
+    @property
+    def store(self):
+        return self.services.store
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from .. import i18n
-from ..model import Program, Talk, Text
-from ..timeline import Slot
+from ..core.model import Program, Talk, Text
+from ..core.timeline import Slot
 
 SCOPES = ("schedule", "talks", "speakers", "rooms")
 

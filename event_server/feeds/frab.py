@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from .. import __version__
-from ..model import Talk
-from ..timeline import Slot
+from ..core.model import Talk
+from ..core.timeline import Slot
 from .feed import Feed
 
 GENERATOR = "event-server"

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import icalendar
 
 from .feed import Exporter, Feed
-from ..timeline import Slot
+from ..core.timeline import Slot
 
 PRODID = "-//event-server//calendar feeds//EN"
 REFRESH = timedelta(minutes=15)  # a delay on event day should reach subscribers within a poll or two

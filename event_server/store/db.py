@@ -37,6 +37,45 @@ async def open_database(url: str) -> Database:
     return db
 
 
+class Store:
+    """The database of one app, made with the app and opened at start-up (so everything that uses it can
+    be built before the event loop runs); it speaks the Database interface of whichever driver it opened."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._db: Database | None = None
+
+    async def open(self) -> None:
+        self._db = await open_database(self.url)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("the store is not open: the app has not started yet")
+        return self._db
+
+    @property
+    def dialect(self) -> str:
+        return self.db.dialect
+
+    async def fetch(self, sql: str, *args: Any) -> list[dict]:
+        return await self.db.fetch(sql, *args)
+
+    async def fetchrow(self, sql: str, *args: Any) -> dict | None:
+        return await self.db.fetchrow(sql, *args)
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        return await self.db.execute(sql, *args)
+
+    def transaction(self) -> Any:
+        return self.db.transaction()
+
+
 async def migrate(db: Database) -> list[str]:
     """Apply migrations/NNNN_name.sql in order, each once, all in one transaction."""
     async with db.transaction() as tx:

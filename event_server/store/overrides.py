@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from ..timeline import Override
+from ..core.timeline import Override
 from .db import Queries
 
 

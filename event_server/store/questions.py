@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+from dataclasses import dataclass
 
-from ..qa import Question, text_key
+from ..core.qa import Question, text_key
+from ..core.refusal import Refused
 from .db import Database, Queries
 
 _COLUMNS = "id, talk, room, author, name, text, state, on_air_room, votes, created_ms, updated_ms"
 
 
-class Conflict(Exception):
-    """The store refused a write because it would break one of its invariants."""
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the moderation log: who did what to a question, when."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+    actor: str
+    action: str
+    detail: str | None
+    at_ms: int
 
 
 def _unique_violation(exc: BaseException) -> bool:
@@ -44,7 +48,7 @@ async def _ensure_attendee(tx: Queries, attendee: str, now_ms: int) -> None:
 
 
 async def create(db: Database, q: Question) -> Question:
-    """Store a new question (and its author); Conflict if the author already asked the same text."""
+    """Store a new question (and its author); Refused("duplicate") if the author already asked the same text."""
     try:
         async with db.transaction() as tx:
             await tx.execute("INSERT INTO attendees (id, name, created_ms) VALUES (?, ?, ?) "
@@ -54,7 +58,7 @@ async def create(db: Database, q: Question) -> Question:
                              q.room if q.on_air else None, q.votes, q.created_ms, q.updated_ms, text_key(q.text))
     except Exception as exc:
         if _unique_violation(exc):
-            raise Conflict("duplicate", "you have already asked this question") from exc
+            raise Refused("duplicate", "you have already asked this question") from exc
         raise
     return q
 
@@ -117,7 +121,7 @@ async def change(db: Database, before: Question, after: Question, actor: str, ac
     """Apply a change the rules allowed, log it, and return every question it changed.
 
     Putting a question on air takes the previous one in its room off air (it is returned too).
-    Conflict if the question changed since `before` was read.
+    Refused("conflict") if the question changed since `before` was read.
     """
     changed: list[Question] = []
     try:
@@ -135,7 +139,7 @@ async def change(db: Database, before: Question, after: Question, actor: str, ac
                 after.state, after.room if after.on_air else None, after.text, after.updated_ms,
                 before.id, before.state, before.text)
             if not updated:
-                raise Conflict("conflict", "this question was changed by someone else meanwhile; look again and retry")
+                raise Refused("conflict", "this question was changed by someone else meanwhile; look again and retry")
             detail = after.text if after.text != before.text else None
             await tx.execute("INSERT INTO moderation_log (id, question, actor, action, detail, at_ms) "
                              "VALUES (?, ?, ?, ?, ?, ?)", secrets.token_urlsafe(9), before.id, actor, action,
@@ -143,11 +147,18 @@ async def change(db: Database, before: Question, after: Question, actor: str, ac
             changed.append(await get(tx, before.id))
     except Exception as exc:
         if _unique_violation(exc):  # another moderator of this room pinned at the same instant
-            raise Conflict("conflict", "another question was put on air at the same moment; try again") from exc
+            raise Refused("conflict", "another question was put on air at the same moment; try again") from exc
         raise
     return changed
 
 
-async def log(db: Queries, question: str) -> list[dict]:
-    return await db.fetch("SELECT actor, action, detail, at_ms FROM moderation_log WHERE question = ? "
+async def log(db: Queries, question: str) -> list[LogEntry]:
+    rows = await db.fetch("SELECT actor, action, detail, at_ms FROM moderation_log WHERE question = ? "
                           "ORDER BY at_ms, id", question)
+    return [LogEntry(r["actor"], r["action"], r["detail"], int(r["at_ms"])) for r in rows]
+
+
+async def count_by_state(db: Queries) -> dict[str, int]:
+    """How many questions are in each state, every talk together (for /metrics)."""
+    rows = await db.fetch("SELECT state, COUNT(*) AS n FROM questions GROUP BY state")
+    return {r["state"]: int(r["n"]) for r in rows}

@@ -2,13 +2,42 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, fields
 
-from ..gallery import HungWork, Submission
-from ..model import GalleryWork, Text
+from ..core.gallery import HungWork, Submission
+from ..core.model import GalleryWork, Text
+from ..core.refusal import Refused
 from .db import Database
 
 STATUSES = ("new", "accepted", "rejected")
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: people read it out and type it
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A stored open-call submission: what the applicant sent, and what the curators decided."""
+
+    id: str  # the reference shown to the applicant, e.g. OC-7KQ2M9XP
+    created_ms: int
+    attendee: str | None  # the browser that sent it: only it sees the confirmation page
+    name: str
+    email: str
+    role: str
+    title: str
+    description: str
+    technique: str
+    links: tuple[str, ...]
+    motivation: str
+    upload: str | None
+    upload_kind: str | None  # image | audio | video
+    upload_type: str | None  # the sniffed MIME type
+    upload_size: int | None
+    status: str  # new | accepted | rejected
+    note: str  # the curator's
+    decided_ms: int | None
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
 
 
 def new_reference() -> str:
@@ -26,13 +55,13 @@ async def add(db: Database, sub: Submission, *, attendee: str | None, now_ms: in
     return reference
 
 
-async def get(db: Database, reference: str) -> dict | None:
+async def get(db: Database, reference: str) -> Entry | None:
     row = await db.fetchrow("SELECT * FROM submissions WHERE id = ?", reference)
-    return _with_links(row) if row else None
+    return _entry(row) if row else None
 
 
 async def search(db: Database, status: str | None = None, role: str | None = None, kind: str | None = None,
-                 text: str | None = None, limit: int = 200) -> list[dict]:
+                 text: str | None = None, limit: int = 200) -> list[Entry]:
     """Newest first. `kind` filters by upload (image/audio/video) or 'link' for submissions without one."""
     where, args = [], []
     if status in STATUSES:
@@ -52,7 +81,7 @@ async def search(db: Database, status: str | None = None, role: str | None = Non
         args += [pattern] * 3
     sql = "SELECT * FROM submissions" + (" WHERE " + " AND ".join(where) if where else "")
     rows = await db.fetch(sql + " ORDER BY created_ms DESC, id LIMIT ?", *args, limit)
-    return [_with_links(r) for r in rows]
+    return [_entry(r) for r in rows]
 
 
 async def counts(db: Database) -> dict[str, int]:
@@ -60,18 +89,15 @@ async def counts(db: Database) -> dict[str, int]:
     return {s: 0 for s in STATUSES} | {r["status"]: int(r["n"]) for r in rows}
 
 
-class SlugTaken(Exception):
-    pass
-
-
 async def accept(db: Database, hung: HungWork, note: str, now_ms: int) -> None:
-    """Hang (or re-hang, with new fields) the submission's work; one transaction, so never half-done."""
+    """Hang (or re-hang, with new fields) the submission's work; one transaction, so never half-done.
+    Refused("slug_taken") when another hung work of the room has the slug."""
     w = hung.work
     async with db.transaction() as tx:
         clash = await tx.fetchrow("SELECT submission FROM gallery_works WHERE room = ? AND slug = ? AND submission <> ?",
                                   hung.room, w.slug, hung.submission)
         if clash:
-            raise SlugTaken(w.slug)
+            raise Refused("slug_taken", "Another work in this room already has this slug. Choose another.")
         await tx.execute("DELETE FROM gallery_works WHERE submission = ?", hung.submission)
         await tx.execute(
             "INSERT INTO gallery_works (submission, room, slug, kind, title, artists, year, technique, description,"
@@ -119,5 +145,6 @@ def _work(r: dict) -> GalleryWork:
                        link=r["link"], upload=r["upload"])
 
 
-def _with_links(row: dict) -> dict:
-    return {**row, "links": [link for link in row["links"].split("\n") if link]}
+def _entry(row: dict) -> Entry:
+    values = {name: row[name] for name in _ENTRY_FIELDS}
+    return Entry(**{**values, "links": tuple(link for link in row["links"].split("\n") if link)})

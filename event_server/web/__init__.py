@@ -1,1 +1,34 @@
-"""The HTTP shell: app factory, pages, identity, security headers."""
+"""The HTTP shell: pages, forms, feeds and files. Each module registers its own routes; handlers read
+the app's Services (web/keys.py) and declare who may call them with @requires (web/auth.py)."""
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ..config import Settings
+from ..config.paths import PUBLISHED, STATIC
+from ..services import Services
+from . import auth, curate, feeds, gallery, open_call, ops, pages, qa, room
+from .context import request_context
+from .errors import friendly_errors
+from .keys import LIVE_STATS, SERVICES, LiveStats
+from .proxy import forwarded_for
+from .security import security_headers
+
+
+def middlewares(settings: Settings) -> list[Any]:
+    chain = [security_headers, request_context, friendly_errors]
+    if settings.trusted_proxies:
+        chain.insert(0, forwarded_for(settings.trusted_proxies))
+    return chain
+
+
+def setup(app: web.Application, services: Services, live: LiveStats) -> None:
+    app[SERVICES], app[LIVE_STATS] = services, live
+    feeds.setup(app)  # before pages: /talks/{slug} would also match /talks/{slug}.ics
+    for module in (pages, auth, qa, room, gallery, open_call, curate, ops):
+        module.setup(app)
+    for folder in PUBLISHED:  # not static/ itself: its node_modules and package files are not for visitors
+        app.router.add_static(f"/static/{folder}", STATIC / folder, append_version=False)
+    app.router.add_static("/media", services.event.program.base_dir / "media")

@@ -6,18 +6,24 @@ import logging
 from aiohttp import web
 
 from .. import i18n
+from ..core.refusal import Refused
 from .keys import LANG
 from .render import render
 
 log = logging.getLogger(__name__)
 
-TITLES = {403: "Not allowed", 404: "Not found", 405: "Not allowed", 413: "Too large", 429: "Too many requests"}
+TITLES = {400: "Not possible", 403: "Not allowed", 404: "Not found", 405: "Not allowed", 409: "Not possible",
+          413: "Too large", 429: "Too many requests"}
+# A core Refused's code → the HTTP status that says the same (anything else is a 400).
+STATUSES = {"forbidden": 403, "not_found": 404, "rate_limited": 429, "conflict": 409, "too_large": 413}
 
 
 @web.middleware
 async def friendly_errors(request: web.Request, handler):
     try:
         return await handler(request)
+    except Refused as exc:  # a rule said no: the status that fits its code, and its message
+        return _page(request, STATUSES.get(exc.code, 400), i18n.gettext(request.get(LANG, "en"), exc.message))
     except web.HTTPException as exc:
         if exc.status < 400 or not _wants_html(request, exc):
             raise

@@ -1,11 +1,23 @@
-"""Typed keys for what the aiohttp application holds."""
+"""Typed keys for what the aiohttp application and each request hold."""
+from __future__ import annotations
+
+from typing import Protocol
+
 from aiohttp import web
 
-from ..runtime import Runtime
-from .identity import Identity, Signer
+from ..core.permissions import Identity
+from ..services import Services
 
-RUNTIME = web.AppKey("runtime", Runtime)
-SIGNER = web.AppKey("signer", Signer)
+
+class LiveStats(Protocol):
+    """What the pages for operators read of the live shell (which web/ does not import)."""
+
+    def connections(self) -> int: ...
+    def people_in(self, room: str) -> int: ...
+
+
+SERVICES = web.AppKey("services", Services)
+LIVE_STATS = web.AppKey("live_stats", LiveStats)
 
 # What the request-context middleware works out for every request.
 LANG = web.RequestKey("lang", str)

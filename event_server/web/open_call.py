@@ -1,19 +1,17 @@
 """The open call: its text, the submission form, the streamed upload, and the confirmation page."""
 from __future__ import annotations
 
-import asyncio
-import os
-import secrets
 import time
 from pathlib import Path
 
 from aiohttp import BodyPartReader, web
 
-from .. import gallery, i18n, thumbnails
-from ..ratelimit import Buckets, Rate
-from ..store import submissions
-from .gallery import message, uploads_dir
-from .keys import IDENTITY, LANG, RUNTIME
+from .. import i18n
+from ..core import gallery
+from ..core.model import OpenCall
+from ..core.ratelimit import Buckets, Rate
+from ..core.refusal import Refused
+from .keys import IDENTITY, LANG, SERVICES
 from .render import render
 from .security import check_csrf
 
@@ -44,18 +42,18 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/open-call/sent/{ref}", sent)
 
 
-def _call(request: web.Request):
-    runtime = request.app[RUNTIME]
-    if runtime.program.open_call is None:
+def _call(request: web.Request) -> tuple[OpenCall, bool]:
+    event = request.app[SERVICES].event
+    if event.program.open_call is None:
         raise web.HTTPNotFound()
-    return runtime.program.open_call, gallery.is_open(runtime.program.open_call, runtime.clock.now())
+    return event.program.open_call, gallery.is_open(event.program.open_call, event.now())
 
 
 def _page(request: web.Request, status: int = 200, values: dict | None = None, errors: dict | None = None):
     call, is_open = _call(request)
     lang = request.get(LANG, "en")
     return render(request, "open_call.html", status=status, call=call, is_open=is_open, values=values or {},
-                  errors={k: message(lang, m) for k, m in (errors or {}).items()}, roles=call.roles,
+                  errors={k: i18n.translate(lang, m) for k, m in (errors or {}).items()}, roles=call.roles,
                   caps={k: v // gallery.MB for k, v in gallery.UPLOAD_CAPS.items()})
 
 
@@ -74,7 +72,7 @@ async def submit(request: web.Request) -> web.Response:
     if not request.app[ATTEMPTS].take(request.remote or "", now) == 0:
         raise web.HTTPTooManyRequests(text=i18n.gettext(lang, "Too many tries from your address. Please wait a few "
                                                               "minutes and send the form again."))
-    tmp = uploads_dir(request) / f".incoming-{secrets.token_hex(8)}"
+    tmp = request.app[SERVICES].gallery.incoming()
     try:
         try:
             fields, upload = await _read_form(request, tmp)
@@ -88,32 +86,23 @@ async def submit(request: web.Request) -> web.Response:
         tmp.unlink(missing_ok=True)
 
 
-async def _store(request: web.Request, call, fields: dict, upload, tmp: Path) -> web.Response:
+async def _store(request: web.Request, call: OpenCall, fields: dict, upload: dict | None, tmp: Path) -> web.Response:
+    desk = request.app[SERVICES].gallery
     errors = {}
     if upload and (problem := gallery.check_upload(upload["filename"], upload["type"])):
         errors["upload"] = problem
-    elif upload and upload["type"].kind == "image":
-        problem = await asyncio.get_running_loop().run_in_executor(None, thumbnails.verify_image, tmp)
-        if problem:
-            errors["upload"] = (problem, {})
+    elif upload and upload["type"].kind == "image" and (image_problem := await desk.check_image(tmp)):
+        errors["upload"] = (image_problem, {})
     submission, field_errors = gallery.check_submission(fields, call.roles, has_upload=upload is not None)
     errors.update(field_errors)
-    if errors:
+    if errors or submission is None:
         return _page(request, status=400, values=fields, errors=errors)
-    runtime = request.app[RUNTIME]
     now = time.time()
     if not (request.app[SENT].take(request[IDENTITY].attendee or "", now) == 0
             and request.app[SENT_BY_ADDRESS].take(request.remote or "", now) == 0):
         raise web.HTTPTooManyRequests(text=i18n.gettext(request.get(LANG, "en"), "You have sent several works "
                                                         "in the last hour. Please wait before sending more."))
-    stored = {}
-    if upload:
-        name = secrets.token_urlsafe(16) + upload["type"].suffix
-        os.replace(tmp, uploads_dir(request) / name)
-        stored = dict(upload=name, upload_kind=upload["type"].kind, upload_type=upload["type"].mime,
-                      upload_size=upload["size"])
-    reference = await submissions.add(runtime.db, submission, attendee=request[IDENTITY].attendee,
-                                      now_ms=int(runtime.clock.now().timestamp() * 1000), **stored)
+    reference = await desk.submit(submission, request[IDENTITY].attendee, upload, tmp)
     raise web.HTTPSeeOther(f"/open-call/sent/{reference}")
 
 
@@ -174,7 +163,10 @@ def _too_large(lang: str, kind: str | None, cap: int):
 async def sent(request: web.Request) -> web.Response:
     """The confirmation, shown only to the browser that sent the submission."""
     _call(request)
-    found = await submissions.get(request.app[RUNTIME].db, request.match_info["ref"])
-    if found is None or found["attendee"] != request[IDENTITY].attendee:
+    try:
+        found = await request.app[SERVICES].gallery.entry(request.match_info["ref"])
+    except Refused:
+        raise web.HTTPNotFound() from None
+    if found.attendee != request[IDENTITY].attendee:
         raise web.HTTPNotFound()
-    return render(request, "open_call_sent.html", reference=found["id"], submission=found)
+    return render(request, "open_call_sent.html", reference=found.id, submission=found)

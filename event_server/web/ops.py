@@ -6,9 +6,8 @@ import time
 
 from aiohttp import web
 
-from ..live.room import PREFIX
-from ..live.server import SIO
-from .keys import RUNTIME
+from ..store import questions
+from .keys import LIVE_STATS, SERVICES
 
 STARTED = time.monotonic()
 
@@ -19,30 +18,30 @@ def setup(app: web.Application) -> None:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
-    return web.json_response({"ok": True, "event": runtime.program.event.id, "talks": len(runtime.program.talks),
-                              "now": runtime.clock.now().isoformat()})
+    event = request.app[SERVICES].event
+    return web.json_response({"ok": True, "event": event.program.event.id, "talks": len(event.program.talks),
+                              "now": event.now().isoformat()})
 
 
 async def metrics(request: web.Request) -> web.Response:
     """Prometheus text format, version 0.0.4. Counts are this worker's; the store's are shared."""
-    runtime, sio = request.app[RUNTIME], request.app[SIO]
-    questions = await runtime.db.fetch("SELECT state, COUNT(*) AS n FROM questions GROUP BY state")
+    services, live = request.app[SERVICES], request.app[LIVE_STATS]
+    event = services.event
+    by_state = await questions.count_by_state(services.store)
     lines = [*_metric("event_server_uptime_seconds", "Seconds since this worker started.",
                       [("", round(time.monotonic() - STARTED, 1))]),
              *_metric("event_server_connections", "Socket.IO connections open on this worker.",
-                      [("", len(sio.eio.sockets))]),
+                      [("", live.connections())]),
              *_metric("event_server_room_presence", "Sockets in each room on this worker.",
-                      [(f'room="{r.slug}"', sum(1 for _ in sio.manager.get_participants("/", PREFIX + r.slug)))
-                       for r in runtime.program.rooms]),
+                      [(f'room="{r.slug}"', live.people_in(r.slug)) for r in event.program.rooms]),
              *_metric("event_server_talks", "Talks in the programme by effective status.",
-                      [(f'status="{s}"', sum(1 for slot in runtime.slots() if slot.status == s))
+                      [(f'status="{s}"', sum(1 for slot in event.slots() if slot.status == s))
                        for s in ("confirmed", "cancelled")]),
-             *_metric("event_server_overrides", "Moderator changes to the day.", [("", len(runtime.overrides))]),
+             *_metric("event_server_overrides", "Moderator changes to the day.", [("", len(event.overrides))]),
              *_metric("event_server_program_errors", "Errors of the last rejected programme reload.",
-                      [("", len(runtime.program_errors))]),
+                      [("", len(event.program_errors))]),
              *_metric("event_server_questions", "Questions by state (all workers).",
-                      [(f'state="{q["state"]}"', q["n"]) for q in questions]),
+                      [(f'state="{state}"', n) for state, n in by_state.items()]),
              # a full (generation 2) collection stalls every broadcast: it should only follow a thaw
              *_metric("event_server_gc_collections", "Garbage collections since start, by generation.",
                       [(f'generation="{g}"', stats["collections"]) for g, stats in enumerate(gc.get_stats())],

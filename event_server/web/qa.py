@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 from aiohttp import web
 
-from .. import i18n
-from ..model import Talk
-from ..store import questions
-from .keys import IDENTITY, LANG, RUNTIME
+from ..core.model import Talk
+from ..core.permissions import Can
+from .auth import requires
+from .keys import LANG, SERVICES
 from .render import render
 
 COLUMNS = ("id", "asked_at", "state", "on_air", "votes", "name", "text", "changed_at")
@@ -26,21 +26,16 @@ def setup(app: web.Application) -> None:
 
 
 async def overlay(request: web.Request) -> web.Response:
-    room = request.app[RUNTIME].program.room(request.match_info["slug"])
+    room = request.app[SERVICES].event.program.room(request.match_info["slug"])
     if room is None:
         raise web.HTTPNotFound()
     return render(request, "overlay.html", room=room)
 
 
-def _talk_for_export(request: web.Request) -> Talk:
-    talk = request.app[RUNTIME].program.talk(request.match_info["slug"])
+def _talk(request: web.Request) -> Talk:
+    talk = request.app[SERVICES].event.program.talk(request.match_info["slug"])
     if talk is None:
         raise web.HTTPNotFound()
-    identity = request[IDENTITY]
-    if not (identity.moderator or identity.speaker in talk.speakers):
-        raise web.HTTPForbidden(text=i18n.gettext(
-            request.get(LANG, "en"), "Only moderators and this talk's speaker can download its questions. "
-                                       "Sign in first, or open your speaker link."))
     return talk
 
 
@@ -49,7 +44,7 @@ def _iso(ms: int) -> str:
 
 
 async def _rows(request: web.Request, talk: Talk) -> list[dict]:
-    found = await questions.of_talk(request.app[RUNTIME].db, talk.slug)
+    found = await request.app[SERVICES].questions.of_talk(talk)
     return [{"id": q.id, "asked_at": _iso(q.created_ms), "state": q.state, "on_air": q.on_air, "votes": q.votes,
              "name": q.name or "", "text": q.text, "changed_at": _iso(q.updated_ms)} for q in found]
 
@@ -61,8 +56,9 @@ def neutralise(cell: object) -> object:
     return cell
 
 
+@requires(Can.READ_TALK_QUEUE, talk=_talk)
 async def export_csv(request: web.Request) -> web.Response:
-    talk = _talk_for_export(request)
+    talk = _talk(request)
     out = io.StringIO()
     out.write("\ufeff")  # the byte-order mark makes spreadsheets read UTF-8 (Cyrillic names) correctly
     writer = csv.DictWriter(out, COLUMNS, lineterminator="\r\n")
@@ -73,8 +69,9 @@ async def export_csv(request: web.Request) -> web.Response:
         "Content-Disposition": f'attachment; filename="{talk.slug}-questions.csv"', "Cache-Control": "no-store"})
 
 
+@requires(Can.READ_TALK_QUEUE, talk=_talk)
 async def export_json(request: web.Request) -> web.Response:
-    talk = _talk_for_export(request)
+    talk = _talk(request)
     body = {"talk": talk.slug, "title": talk.title.get(request.get(LANG, "en")), "questions": await _rows(request, talk)}
     return web.Response(text=json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json",
                         charset="utf-8", headers={"Cache-Control": "no-store"})

@@ -8,18 +8,19 @@ import jinja2
 from aiohttp import web
 
 from .. import i18n
-from ..model import Text
-from ..paths import TEMPLATES
-from .keys import CSRF, IDENTITY, LANG, RUNTIME
+from ..config.paths import TEMPLATES
+from ..core.model import Text
+from .keys import CSRF, IDENTITY, LANG, SERVICES
+from .links import feed_url, google_calendar_url
 
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                          trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
 def render(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
-    runtime = request.app[RUNTIME]
+    event = request.app[SERVICES].event
     lang = request.get(LANG, "en")
-    tz = runtime.program.event.timezone
+    tz = event.program.event.timezone
 
     def t(text: Text | str | None) -> str:
         return text.get(lang) if isinstance(text, Text) else (text or "")
@@ -33,6 +34,7 @@ def render(request: web.Request, template: str, status: int = 200, **context) ->
 
     html = ENV.get_template(template).render(
         request=request, lang=lang, _=lambda message, **v: i18n.gettext(lang, message, **v), t=t, local=local,
-        lang_url=lang_url, program=runtime.program, event=runtime.program.event, now=runtime.clock.now(),
-        identity=request.get(IDENTITY), csrf=request.get(CSRF, ""), **context)
+        lang_url=lang_url, program=event.program, event=event.program.event, now=event.now(),
+        identity=request.get(IDENTITY), csrf=request.get(CSRF, ""), feed_url=feed_url,
+        google_calendar_url=google_calendar_url, **context)
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import AsyncIterator
 from urllib.parse import urlsplit
 
-from event_server.web.identity import Signer
+from event_server.services.identity import Signer
 
 PUBLIC_PAGES = ["/", "/schedule", "/talks/neural-cellular-automata", "/talks/perenneural-philosophy",
                 "/speakers/alexander-mordvintsev", "/rooms/ml-art", "/gallery", "/gallery/growing-patterns",

@@ -97,7 +97,7 @@ async def test_an_artist_submits_with_an_image_and_a_curator_hangs_it_for_good(s
 async def test_a_visitor_walks_every_room_of_the_meetups_gallery(start_server, browser, tmp_path):
     """The shipped 2020 gallery: every room, every work, reached with the keys; every picture loads."""
     server = await start_server()
-    program = server.runtime.program
+    program = server.event.program
     assert len(program.gallery.rooms) >= 3 and sum(len(r.works) for r in program.gallery.rooms) >= 12
     out = shots(tmp_path)
     page = await browser.new_page(viewport={"width": 1280, "height": 900})

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from playwright.async_api import expect
 
-from event_server.live.server import SIO
-from event_server.web.identity import Signer
+from event_server.live import LIVE
+from event_server.services.identity import Signer
 from tests.conftest import write_program
 from tests.live.roomclient import RoomClient
 
@@ -27,7 +27,7 @@ async def live_error(page, server, start) -> float:
     position = await page.evaluate(POSITION)
     if position is None:
         return float("inf")
-    expected = (server.runtime.clock.now() - start).total_seconds()
+    expected = (server.event.clock.now() - start).total_seconds()
     return position - expected
 
 
@@ -45,13 +45,13 @@ async def settled(page, server, start, within: float = 0.5, timeout: float = 10)
 
 async def test_two_pages_play_the_premiere_in_sync(start_server, browser, tmp_path):
     server = await start_server(premiere_day(tmp_path), first_talk_in=timedelta(seconds=-5))
-    start = server.runtime.slots()[0].start
+    start = server.event.slots()[0].start
     first = await browser.new_page()
     await first.goto(server.url + "/rooms/main")
     assert await first.get_attribute("#room", "data-phase") == "premiere"
     await settled(first, server, start)
     assert await first.locator("[data-action=unmute]").is_visible()  # autoplay with sound was refused
-    await asyncio.sleep(max(0.0, 15 - (server.runtime.clock.now() - start).total_seconds()))
+    await asyncio.sleep(max(0.0, 15 - (server.event.clock.now() - start).total_seconds()))
     second = await browser.new_page()  # 10 s after the first
     await second.goto(server.url + "/rooms/main")
     await settled(second, server, start)
@@ -69,7 +69,7 @@ async def test_two_pages_play_the_premiere_in_sync(start_server, browser, tmp_pa
 
 async def test_a_page_rejoins_after_losing_its_connection(start_server, browser, tmp_path):
     server = await start_server(premiere_day(tmp_path), first_talk_in=timedelta(seconds=6))
-    sockets = server.server.app[SIO].eio.sockets
+    sockets = server.server.app[LIVE].sio.eio.sockets
     context = await browser.new_context()
     page = await context.new_page()
     await page.goto(server.url + "/rooms/main")

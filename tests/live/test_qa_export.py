@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import aiohttp
 
-from event_server.web.keys import SIGNER
+from event_server.web.keys import SERVICES
 from tests.live.qa_clients import Client
 from tests.live.test_qa_queue import program
 
@@ -25,7 +25,7 @@ async def test_export_is_private_and_spreadsheet_safe(tmp_path, start_server):
     finally:
         await alice.close()
 
-    session = server.server.app[SIGNER].session
+    session = server.server.app[SERVICES].signer.session
     url = f"{server.url}/talks/t1/questions"
     async with aiohttp.ClientSession() as anonymous:
         for suffix in (".csv", ".json"):

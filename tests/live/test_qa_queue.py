@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from event_server.web.keys import SIGNER
+from event_server.web.keys import SERVICES
 from tests.conftest import fresh_postgres, write_program
 from tests.live.qa_clients import Client
 
@@ -47,7 +47,7 @@ async def test_ask_approve_vote_pin_answer_and_restart(tmp_path, start_server, c
                                 database_url=database_url)
     alice, bob = await Client.attendee(server.url), await Client.attendee(server.url)
     moderator = Client(server.url, auth={"token": "mod-token"})
-    speaker = Client(server.url, auth={"token": server.server.app[SIGNER].speaker_token("ada")})
+    speaker = Client(server.url, auth={"token": server.server.app[SERVICES].signer.speaker_token("ada")})
     clients += [alice, bob, moderator, speaker]
     for client in clients:
         await client.connect()

@@ -39,7 +39,7 @@ async def test_the_qa_arrives_on_time(start_server, tmp_path):
         assert reply["state"]["phase"] == "premiere"
         due = datetime.fromisoformat(reply["state"]["next_change"]).timestamp()
         arrived, state = await client.next_state(timeout=3, phase="qa")
-    late = arrived + server.runtime.clock.offset.total_seconds() - due
+    late = arrived + server.event.clock.offset.total_seconds() - due
     assert -0.05 < late < 0.5, late
     assert state["talk"] == "a" and abs(state["seconds_left"] - 60) < 0.5
 
@@ -50,7 +50,7 @@ async def test_clock_sync_answers_with_the_servers_shifted_time(start_server, tm
         t0 = time.time() * 1000
         reply = await client.call("clock:sync", {"t0": t0})
         bad = await client.call("clock:sync", {"t0": "now"})
-    expected = server.runtime.clock.now().timestamp() * 1000
+    expected = server.event.clock.now().timestamp() * 1000
     assert reply["ok"] and reply["t0"] == t0 and abs(reply["server_time"] - expected) < 500
     assert bad["error"]["code"] == "bad_request" and "t0" in bad["error"]["message"]
 
@@ -71,7 +71,7 @@ async def test_a_moderators_delay_reaches_every_client_the_pages_and_survives_a_
             async with http.get(server.url + page) as response:
                 assert "10:15" in await response.text(), page
     await server.restart()
-    assert [o.action for o in server.runtime.overrides] == ["delay"]
+    assert [o.action for o in server.event.overrides] == ["delay"]
     async with ClientSession() as http, http.get(server.url + "/schedule") as response:
         assert "10:15" in await response.text()
 
@@ -81,7 +81,7 @@ async def test_an_attendee_cannot_adjust_the_schedule(start_server, tmp_path):
     async with RoomClient(server.url) as attendee:
         reply = await attendee.call("schedule:adjust", {"action": "delay", "talk": "b", "minutes": 10})
     assert reply["ok"] is False and reply["error"]["code"] == "forbidden"
-    assert server.runtime.overrides == ()
+    assert server.event.overrides == ()
 
 
 async def test_impossible_or_malformed_adjustments_say_what_to_do(start_server, tmp_path):
@@ -146,11 +146,11 @@ async def test_the_programme_file_is_watched(start_server, tmp_path):
         assert datetime.fromisoformat(state["slots"][1]["start"]).strftime("%H:%M") == "07:20"
         path.write_text(path.read_text().replace("room: main", "room: nowhere", 1))
         for _ in range(40):
-            if server.runtime.program_errors:
+            if server.event.program_errors:
                 break
             await asyncio.sleep(0.1)
-        assert "room" in server.runtime.program_errors[0]
-        assert server.runtime.program.talk("b") is not None  # the old programme keeps running
+        assert "room" in server.event.program_errors[0]
+        assert server.event.program.talk("b") is not None  # the old programme keeps running
         await http.post(server.url + "/login", data={"token": "mod-token", "csrf": await csrf(http, server)})
         async with http.get(server.url + "/moderate/main") as response:
             page = await response.text()
@@ -173,10 +173,10 @@ async def test_overrides_are_stored_in_postgresql_too(start_server, tmp_path, pg
             reply = await moderator.call("schedule:adjust", {"action": "cancel", "talk": slug})
         assert reply["ok"], reply
         await server.restart()
-        assert any(o.talk == slug and o.action == "cancel" for o in server.runtime.overrides)
-        assert next(s for s in server.runtime.slots() if s.talk.slug == slug).status == "cancelled"
+        assert any(o.talk == slug and o.action == "cancel" for o in server.event.overrides)
+        assert next(s for s in server.event.slots() if s.talk.slug == slug).status == "cancelled"
     finally:
-        await server.runtime.db.execute("DELETE FROM overrides WHERE talk = ?", slug)
+        await server.store.execute("DELETE FROM overrides WHERE talk = ?", slug)
 
 
 async def test_ending_the_qa_now_sends_every_client_to_the_break(start_server, tmp_path):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from aiohttp import ClientSession, CookieJar
 
-from event_server.web.identity import Signer
+from event_server.services.identity import Signer
 from tests.conftest import ROOT, write_program
 from tests.live.roomclient import RoomClient
 

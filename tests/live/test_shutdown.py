@@ -6,7 +6,7 @@ import time
 
 import aiohttp
 
-from event_server.live.server import SIO
+from event_server.live import LIVE
 
 
 async def open_polling_socket(url: str) -> None:
@@ -23,7 +23,7 @@ async def open_polling_socket(url: str) -> None:
 async def test_server_stops_promptly_with_a_vanished_long_polling_client(start_server):
     server = await start_server()
     await open_polling_socket(server.url)
-    assert len(server.server.app[SIO].eio.sockets) == 1
+    assert len(server.server.app[LIVE].sio.eio.sockets) == 1
     started = time.monotonic()
     await asyncio.wait_for(server.stop(), timeout=30)
     assert time.monotonic() - started < 5

@@ -15,7 +15,7 @@ from lxml import etree
 from conftest import MEETUP, write_program
 from event_server.feeds import EXPORTERS, Feed, select
 from event_server.loader import load_program
-from event_server.timeline import Override, slots
+from event_server.core.timeline import Override, slots
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "frab"
 XSD = etree.XMLSchema(etree.parse(str(SCHEMAS / "schedule.xml.xsd")))

@@ -11,7 +11,7 @@ from ical.calendar_stream import IcsCalendarStream
 from conftest import MEETUP, write_program
 from event_server.feeds import EXPORTERS, Feed, select
 from event_server.loader import load_program
-from event_server.timeline import Override, slots
+from event_server.core.timeline import Override, slots
 
 PUBLISHED = datetime(2020, 9, 1, 12, 0, tzinfo=timezone.utc)
 TALKS = [{"slug": "first", "start": "15:00", "seconds": 600, "qa": 5},

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from event_server import gallery
-from event_server.model import Gallery, GalleryRoom, GalleryWork, OpenCall, Text
+from event_server.core import gallery
+from event_server.core.rules import is_address
+from event_server.core.model import Gallery, GalleryRoom, GalleryWork, OpenCall, Text
 from gallery_support import png_bytes
 
 
@@ -75,7 +76,7 @@ def test_submission_mistakes_are_named_per_field():
     assert set(errors) == {"links"}  # something to look at: a link or a file
     assert gallery.check_submission({**FIELDS, "links": ""}, gallery.ROLES, has_upload=True)[1] == {}
     for bad in ("http://a.example", "https://", "https://localhost/x", "https://a.example/x y", "javascript:alert(1)"):
-        assert not gallery.https_link(bad), bad
+        assert not is_address(bad), bad
 
 
 def test_types_come_from_the_bytes():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PIL import Image
 
-from event_server import thumbnails
+from event_server.media import thumbnails
 from gallery_support import draw
 
 

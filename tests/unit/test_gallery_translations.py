@@ -9,7 +9,7 @@ from event_server import i18n
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*ROOT.glob("templates/gallery*.html"), *ROOT.glob("templates/open_call*.html"),
            *ROOT.glob("templates/curate*.html")]
-CODE = [ROOT / "event_server" / "gallery.py", ROOT / "event_server" / "thumbnails.py",
+CODE = [ROOT / "event_server" / "core" / "gallery.py", ROOT / "event_server" / "media" / "thumbnails.py",
         *(ROOT / "event_server" / "web" / f"{m}.py" for m in ("gallery", "open_call", "curate"))]
 
 

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from event_server import qa
+from event_server.core import qa
+from event_server.core.permissions import Identity
 from event_server.loader import load_program
-from event_server.model import QaSettings
-from event_server.ratelimit import Buckets, Rate
-from event_server.timeline import slots
+from event_server.core.model import QaSettings
+from event_server.core.ratelimit import Buckets, Rate
+from event_server.core.timeline import slots
 from tests.conftest import write_program
 
 
@@ -40,11 +41,14 @@ def test_visibility_follows_state_and_author():
     assert not qa.visible(question(state="withdrawn"), mod)
 
 
-def test_speakers_of_the_room_are_privileged(program):
-    talks = program.talks_in_room("main")
-    assert qa.viewer("x", False, "ada", talks).privileged
-    assert not qa.viewer("x", False, "nobody", talks).privileged
-    assert qa.viewer("x", True, None, talks).privileged
+def test_a_talks_speakers_and_moderators_see_its_whole_queue(program):
+    # The same rule as the HTTP export (core.permissions): a speaker sees their own talk's pending
+    # questions, not those of another talk in the same room.
+    t1, t2 = program.talk("t1"), program.talk("t2")  # ada speaks at t1, alan at t2
+    assert qa.viewer(Identity("x", speaker="ada"), t1).privileged
+    assert not qa.viewer(Identity("x", speaker="ada"), t2).privileged
+    assert not qa.viewer(Identity("x", speaker="nobody"), t1).privileged
+    assert qa.viewer(Identity("x", moderator=True), t2).privileged
 
 
 def test_moderation_transitions():
@@ -82,7 +86,7 @@ def test_order_is_votes_then_age():
 
 
 def test_audiences_keep_pending_private():
-    assert qa.audiences(None, question(state="pending")) == {"mod", "author"}
+    assert qa.audiences(None, question(state="pending")) == {"mod", "speakers", "author"}
     assert "room" in qa.audiences(None, question())
     assert "room" in qa.audiences(question(), question(state="rejected"))  # leaves the public queue
 

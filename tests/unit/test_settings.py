@@ -6,9 +6,9 @@ import pytest
 
 from event_server.cli import main
 from event_server.loader import load_program
-from event_server.settings import Settings, parse_instant
-from event_server.web.app import create_app
-from event_server.web.keys import RUNTIME
+from event_server.config import Settings, parse_instant
+from event_server.app import create_app
+from event_server.web.keys import SERVICES
 from tests.conftest import MEETUP
 
 FIRST_TALK = min(t.start for t in load_program(MEETUP).talks if not t.cancelled)
@@ -26,14 +26,14 @@ def test_start_at_comes_from_the_environment_and_needs_an_offset():
 
 def test_two_workers_started_apart_agree_on_now():
     start_at = datetime.now(timezone.utc) + timedelta(minutes=2)
-    clocks = [create_app(Settings(program=MEETUP, start_at=start_at))[RUNTIME].clock for _ in range(2)]
+    clocks = [create_app(Settings(program=MEETUP, start_at=start_at))[SERVICES].event.clock for _ in range(2)]
     # on both, the first talk begins at start_at (real time): their shifted "now" agree to the millisecond
     for clock in clocks:
         assert abs((FIRST_TALK - clock.offset) - start_at) < timedelta(milliseconds=1)
 
 
 def test_start_in_still_counts_from_this_process_start():
-    clock = create_app(Settings(program=MEETUP, start_in=timedelta(minutes=2)))[RUNTIME].clock
+    clock = create_app(Settings(program=MEETUP, start_in=timedelta(minutes=2)))[SERVICES].event.clock
     real_start = FIRST_TALK - clock.offset
     assert abs(real_start - (datetime.now(timezone.utc) + timedelta(minutes=2))) < timedelta(seconds=2)
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from event_server.loader import load_program, load_text
-from event_server.timeline import COUNTDOWN, on_now, room_state, slots
+from event_server.core.timeline import COUNTDOWN, on_now, room_state, slots
 
 ROOT = Path(__file__).resolve().parents[2]
 MSK = ZoneInfo("Europe/Moscow")

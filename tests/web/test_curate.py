@@ -28,7 +28,7 @@ async def submit(server) -> dict:
     async with session, session.post(f"{server.url}/open-call", data=form(csrf, ("garden.png", png_bytes(), "image/png")),
                                      allow_redirects=False) as r:
         assert r.status == 303
-    [row] = await server.runtime.db.fetch("SELECT * FROM submissions")
+    [row] = await server.store.fetch("SELECT * FROM submissions")
     return row
 
 
@@ -88,7 +88,7 @@ async def test_rejecting_takes_a_hung_work_down(start_server, tmp_path, database
             assert r.status == 200
         async with session.get(f"{server.url}/gallery/latent/dream-garden") as r:
             assert r.status == 404
-    [after] = await server.runtime.db.fetch("SELECT status, note FROM submissions")
+    [after] = await server.store.fetch("SELECT status, note FROM submissions")
     assert after == {"status": "rejected", "note": "Withdrawn"}
 
 
@@ -101,7 +101,7 @@ async def test_curator_edits_are_checked_like_the_programme(start_server, tmp_pa
         async with session.post(f"{server.url}/curate/{row['id']}/accept", data=bad) as r:
             page = await r.text()
     assert r.status == 400 and "Images need alt text" in page and "already has this slug" in page
-    assert await server.runtime.db.fetch("SELECT * FROM gallery_works") == []
+    assert await server.store.fetch("SELECT * FROM gallery_works") == []
 
 
 async def test_a_non_curator_cannot_reach_curation(start_server, tmp_path):
@@ -123,5 +123,5 @@ async def test_a_non_curator_cannot_reach_curation(start_server, tmp_path):
             assert r.status == 200  # a moderator is not a curator
         async with session.post(f"{server.url}/curate/{row['id']}/accept", data={**HANG, "csrf": csrf}) as r:
             assert r.status == 403
-    [after] = await server.runtime.db.fetch("SELECT status FROM submissions")
-    assert after["status"] == "new" and await server.runtime.db.fetch("SELECT * FROM gallery_works") == []
+    [after] = await server.store.fetch("SELECT status FROM submissions")
+    assert after["status"] == "new" and await server.store.fetch("SELECT * FROM gallery_works") == []

@@ -11,7 +11,7 @@ from gallery_support import BEFORE, form, gallery_program, png_bytes, session_an
 AFTER = datetime(2020, 8, 2, 12, 0, tzinfo=timezone.utc)
 
 async def stored(server) -> list[dict]:
-    return await server.runtime.db.fetch("SELECT * FROM submissions")
+    return await server.store.fetch("SELECT * FROM submissions")
 
 
 def upload_files(server) -> list:

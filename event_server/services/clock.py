@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
-from .model import Program
+from ..core.model import Program
 
 
 class Clock(Protocol):
+    offset: timedelta  # from real time: zero but in a rehearsal
+
     def now(self) -> datetime: ...
 
 

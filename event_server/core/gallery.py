@@ -1,7 +1,7 @@
 """The gallery's rules: how the programme's works and accepted submissions hang together, what a
 valid open-call submission is, and what an uploaded file really is (from its bytes).
 
-Pure: no I/O, time passed in. The shells (web/gallery.py, web/open_call.py, web/curate.py) call these.
+Pure: no I/O, time passed in. services/gallery.py and the web pages call these.
 """
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Mapping
-from urllib.parse import urlsplit
 
-from .loader import EMAIL, SLUG, WORK_KINDS, YOUTUBE_ID
 from .model import Gallery, GalleryRoom, GalleryWork, OpenCall, Text
+from .rules import EMAIL, SLUG, WORK_KINDS, YOUTUBE_ID, is_address
 
 ROLES = ("artist", "musician", "data-scientist", "other")
 # Longest accepted text per field, in characters: enough for a letter, too little for a dump.
@@ -108,11 +107,6 @@ class Submission:
     motivation: str
 
 
-def https_link(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme == "https" and bool(parts.hostname) and "." in parts.hostname and not re.search(r"\s", value)
-
-
 Message = tuple[str, dict]  # an English template and its values; the shell translates both
 
 
@@ -132,7 +126,7 @@ def _text(fields: Mapping[str, str], key: str, errors: dict, required: bool = Tr
 
 def check_links(text: str, errors: dict) -> tuple[str, ...]:
     links = tuple(line.strip() for line in text.splitlines() if line.strip())
-    bad = [link for link in links if not https_link(link)]
+    bad = [link for link in links if not is_address(link)]
     if bad:
         _err(errors, "links", "Links must be full https:// addresses, one per line: {link} is not.", link=bad[0])
     elif len(links) > MAX_LINKS:
@@ -253,9 +247,9 @@ def check_work(submission: str, fields: Mapping[str, str], rooms: tuple[GalleryR
     description = _text(fields, "description", errors, required=False)
     alt = _text(fields, "alt", errors, required=False)
     link, media, youtube, year = (str(fields.get(k, "")).strip() for k in ("link", "media", "youtube", "year"))
-    if link and not https_link(link):
+    if link and not is_address(link):
         _err(errors, "link", "The link must be a full https:// address.")
-    if media and not https_link(media):
+    if media and not is_address(media):
         _err(errors, "media", "Media on another site must be a full https:// address.")
     if youtube and not YOUTUBE_ID.match(youtube):
         _err(errors, "youtube", "A YouTube id has 11 characters, as in youtu.be/ID.")

@@ -2,7 +2,7 @@
 
 A question belongs to a talk (and so to its room) and is in one state at a time; separately it may be
 on air (at most one per room, the one the speaker is answering). Who sees it follows from its state:
-moderators and the room's speakers see everything but withdrawn questions; everyone else sees
+moderators and the talk's speakers see everything but withdrawn questions; everyone else sees
 approved and answered ones, and their own pending ones.
 """
 from __future__ import annotations
@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Iterable, Sequence
 
 from .model import QaSettings, Talk
+from .permissions import Can, Identity, may
+from .refusal import Refused
 from .timeline import Slot, room_state
 
 MIN_TEXT, MAX_TEXT, MAX_NAME = 3, 500, 40
@@ -33,14 +35,6 @@ ACTIONS = tuple(TRANSITIONS)
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-class Refused(Exception):
-    """A rule says no: `code` for programs, `message` for the person."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
-
-
 @dataclass(frozen=True)
 class Question:
     id: str
@@ -59,11 +53,11 @@ class Question:
 @dataclass(frozen=True)
 class Viewer:
     attendee: str | None
-    privileged: bool  # a moderator, or a speaker of a talk in this room
+    privileged: bool  # sees the talk's whole queue: a moderator, or one of the talk's speakers
 
 
-def viewer(attendee: str | None, moderator: bool, speaker: str | None, room_talks: Iterable[Talk]) -> Viewer:
-    return Viewer(attendee, moderator or (speaker is not None and any(speaker in t.speakers for t in room_talks)))
+def viewer(who: Identity, talk: Talk | None) -> Viewer:
+    return Viewer(who.attendee, may(who, Can.READ_TALK_QUEUE, talk))
 
 
 def clean_text(raw: str) -> str:
@@ -153,8 +147,9 @@ def visible(q: Question, who: Viewer) -> bool:
 
 
 def audiences(before: Question | None, after: Question) -> set[str]:
-    """Which broadcast groups hear of a change: 'room' (everyone), 'mod' (privileged), 'author'."""
-    groups = {"mod", "author"}
+    """Which broadcast groups hear of a change: 'room' (everyone), 'mod' (moderators), 'speakers' (the
+    talk's speakers), 'author'."""
+    groups = {"mod", "speakers", "author"}
     if after.state in PUBLIC or (before is not None and before.state in PUBLIC):
         groups.add("room")  # a question leaving the public queue must disappear there too
     return groups

@@ -1,4 +1,5 @@
-"""Who is asking: an anonymous attendee (signed cookie) and any powers from a signed session.
+"""Who is asking: an anonymous attendee (signed cookie) and any powers from a signed session. Used by
+both shells: web/ reads the cookies of a page request, live/ those of a socket's handshake.
 
 The attendee cookie is set on the first page load and carried by the socket.io handshake, so one
 browser keeps one identity across reloads and reconnects. Powers (moderator, curator, speaker of a
@@ -8,21 +9,16 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
+from typing import Any, Mapping
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..core.permissions import Identity
+
 ATTENDEE_COOKIE = "es_attendee"
 SESSION_COOKIE = "es_session"
+LANG_COOKIE = "es_lang"
 YEAR = 365 * 24 * 3600
-
-
-@dataclass(frozen=True)
-class Identity:
-    attendee: str | None = None
-    moderator: bool = False
-    curator: bool = False
-    speaker: str | None = None  # speaker slug, from their private link
 
 
 class Signer:
@@ -31,7 +27,7 @@ class Signer:
         self.session = URLSafeSerializer(secret_key, salt="session")
         self.speaker = URLSafeSerializer(secret_key, salt="speaker-link")
 
-    def load(self, serializer: URLSafeSerializer, value: str | None):
+    def load(self, serializer: URLSafeSerializer, value: str | None) -> Any:
         if not value:
             return None
         try:
@@ -39,7 +35,7 @@ class Signer:
         except BadSignature:
             return None
 
-    def identity(self, cookies) -> Identity:
+    def identity(self, cookies: Mapping[str, str]) -> Identity:
         session = self.load(self.session, cookies.get(SESSION_COOKIE)) or {}
         return Identity(attendee=self.load(self.attendee, cookies.get(ATTENDEE_COOKIE)),
                         moderator=session.get("moderator") is True, curator=session.get("curator") is True,
@@ -55,6 +51,10 @@ class Signer:
     def speaker_of(self, token: str) -> str | None:
         slug = self.load(self.speaker, token)
         return slug if isinstance(slug, str) else None
+
+    def session_with(self, cookies: Mapping[str, str], **powers: Any) -> str:
+        """The session cookie's new value: the powers it held, plus these."""
+        return self.session.dumps({**(self.load(self.session, cookies.get(SESSION_COOKIE)) or {}), **powers})
 
 
 def token_matches(given: str | None, expected: str | None) -> bool:

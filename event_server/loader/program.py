@@ -7,19 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import model
+from ..core import model
+from ..core.rules import (EMAIL, PICTURE_SUFFIXES, SCHEMA_VERSION, SLUG, WORK_KINDS, YOUTUBE_ID, is_address,
+                          parse_duration)
 from .yamlpos import Located, parse
-
-SCHEMA_VERSION = 1
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
-WORK_KINDS = ("image", "video", "audio", "web")
-PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
 
 @dataclass(frozen=True)
@@ -139,8 +132,7 @@ class _Checker:
 
     def url(self, node: Located, path: str) -> str | None:
         value = self.string(node, path)
-        parts = urlsplit(value) if value else None
-        if value and (parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value)):
+        if value and not is_address(value, ("http", "https")):
             self.error(node, path, f"'{value}' is not a valid URL: give an absolute https:// address")
             return None
         return value
@@ -501,16 +493,6 @@ class _Checker:
         if isinstance(value, date) and not isinstance(value, datetime):
             return datetime.combine(value, time(23, 59, 59), self.tz)
         return self.moment(node, path)
-
-
-def parse_duration(value: Any) -> timedelta | None:
-    """25m, 1h5m, 90s, '1h 30m' or a number of seconds; None when it is none of these."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return timedelta(seconds=value)
-    if isinstance(value, str) and (m := DURATION.match(value)) and any(m.groups()):
-        h, mi, s = (int(g or 0) for g in m.groups())
-        return timedelta(hours=h, minutes=mi, seconds=s)
-    return None
 
 
 def _from_iso(value: Any, parse: Callable[[str], Any]) -> Any:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from .model import LANGUAGES
+from ..core.model import LANGUAGES
 
-TRANSLATIONS = Path(__file__).with_name("translations")
+TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 @cache
@@ -24,6 +24,12 @@ def catalog() -> dict[str, str]:
 def gettext(lang: str, message: str, **values) -> str:
     text = catalog().get(message, message) if lang == "ru" else message
     return text.format(**values) if values else text
+
+
+def translate(lang: str, message: tuple[str, dict]) -> str:
+    """A rule's (English template, values) in `lang`; word values such as 'audio' are translated too."""
+    template, values = message
+    return gettext(lang, template, **{k: gettext(lang, str(v)) for k, v in values.items()})
 
 
 def negotiate(query: str | None, cookie: str | None, accept_language: str, languages: tuple[str, ...]) -> str:

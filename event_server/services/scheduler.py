@@ -2,9 +2,8 @@
 tells that room. It sleeps until the next change instead of polling, and re-plans at once when the
 programme or the moderators' overrides change.
 
-`apply_override` is the one path by which an override takes effect: store it, then announce it, so every
-worker (this one too) reloads every override from the store and re-plans. Each worker's scheduler then
-pushes only to its own clients (see live/room.py `publish`).
+A moderator's change reaches it through LiveEvent.adjust: stored, announced to every worker (this one
+too), reloaded, and then each worker's scheduler re-plans and pushes only to its own clients.
 """
 from __future__ import annotations
 
@@ -13,9 +12,8 @@ import logging
 from datetime import datetime
 from typing import Awaitable, Callable
 
-from .runtime import Runtime
-from .store import overrides as store
-from .timeline import Override, RoomState, next_change, room_state
+from ..core.timeline import RoomState, next_change, room_state
+from .event import LiveEvent
 
 log = logging.getLogger(__name__)
 LONGEST_SLEEP = 300.0  # seconds; re-plan at least this often in case the wall clock was stepped
@@ -24,19 +22,18 @@ Publish = Callable[[str, datetime], Awaitable[None]]  # (room slug, the instant 
 
 
 class Scheduler:
-    def __init__(self, runtime: Runtime, publish: Publish):
-        self.runtime, self.publish = runtime, publish
+    def __init__(self, event: LiveEvent, publish: Publish):
+        self.event, self.publish = event, publish
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
         self.told: dict[str, tuple] = {}  # room → the state each room was last told
 
     def start(self) -> None:
-        self.runtime.listeners.append(self.replan)
+        self.event.on_change(self.replan)
         self.task = asyncio.create_task(self.run(), name="scheduler")
 
     async def stop(self) -> None:
-        if self.replan in self.runtime.listeners:
-            self.runtime.listeners.remove(self.replan)
+        self.event.off_change(self.replan)
         if self.task:
             self.task.cancel()
             await asyncio.gather(self.task, return_exceptions=True)
@@ -61,10 +58,10 @@ class Scheduler:
 
     async def tick(self) -> float:
         """Tell each room whose state changed; return how long to sleep until the next change."""
-        runtime = self.runtime
-        now = runtime.clock.now()
-        current = runtime.slots()
-        states = {room.slug: room_state(current, room.slug, now) for room in runtime.program.rooms}
+        event = self.event
+        now = event.now()
+        current = event.slots()
+        states = {room.slug: room_state(current, room.slug, now) for room in event.program.rooms}
         for slug, state in states.items():
             key = _key(state)
             if self.told.get(slug) != key:
@@ -73,22 +70,8 @@ class Scheduler:
         upcoming = next_change(states.values())
         if upcoming is None:
             return LONGEST_SLEEP
-        return min(LONGEST_SLEEP, max(0.0, (upcoming - runtime.clock.now()).total_seconds()))
+        return min(LONGEST_SLEEP, max(0.0, (upcoming - event.now()).total_seconds()))
 
 
 def _key(state: RoomState) -> tuple:
     return state.phase, state.talk, state.next_talk, state.next_change
-
-
-async def reload_overrides(runtime: Runtime) -> None:
-    runtime.overrides = await store.all_overrides(runtime.db)
-    runtime.changed()
-
-
-async def apply_override(runtime: Runtime, override: Override) -> None:
-    """Store a moderator's action (it survives a restart), then make every page and room see it."""
-    await store.add(runtime.db, override)
-    if runtime.announce is None:  # no live server (a script, a unit test): only this process
-        await reload_overrides(runtime)
-    else:
-        await runtime.announce("overrides")

@@ -1,7 +1,7 @@
 """Where templates and static files are: inside the package when installed from a wheel, else the repo."""
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # event_server/
 
 
 def resource(name: str) -> Path:

@@ -1,0 +1,59 @@
+"""Socket actions, declared where they are written: `@action("qa:vote", Can.ATTEND)` marks a method of an
+action group (live/room.py, live/qa.py) with its event name and the capability it needs. Nothing is
+registered at import time: the live service collects the marked methods of the groups it builds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+from ..core.permissions import Can, Identity
+from ..core.refusal import Refused
+
+Reply = dict[str, Any] | None
+Handler = Callable[["Context", dict], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who sent an action: their socket, identity (from the handshake) and address."""
+
+    sid: str
+    identity: Identity
+    ip: str
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str  # the socket.io event
+    needs: Can  # who may send it (core.permissions)
+
+
+def action(name: str, needs: Can = Can.WATCH) -> Callable[[Handler], Handler]:
+    def mark(handler: Handler) -> Handler:
+        handler.action = Action(name, needs)  # type: ignore[attr-defined]
+        return handler
+    return mark
+
+
+def actions_of(*groups: object) -> dict[str, tuple[Action, Handler]]:
+    """Every marked method of these objects, by event name."""
+    table: dict[str, tuple[Action, Handler]] = {}
+    for group in groups:
+        for attribute in dir(type(group)):
+            spec = getattr(getattr(type(group), attribute), "action", None)
+            if isinstance(spec, Action):
+                if spec.name in table:
+                    raise ValueError(f"two handlers for {spec.name}")
+                table[spec.name] = (spec, getattr(group, attribute))
+    return table
+
+
+def field(data: dict, name: str, kind: type = str, *, required: bool = True) -> Any:
+    """One payload field of the expected type, or a bad_request refusal that names it."""
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        raise Refused("bad_request", f"'{name}' must be a {kind.__name__}")
+    return value

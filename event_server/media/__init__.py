@@ -1,0 +1,1 @@
+"""Files the event serves: recordings, and the gallery's pictures turned into thumbnails."""

@@ -1,0 +1,22 @@
+"""Self-hosted recordings: where a talk's file is, and the URL pages give for it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.model import Program, Talk
+
+
+def recording_file(program: Program, talk: Talk) -> Path | None:
+    """The talk's recording on disk, if it has one that exists."""
+    if not talk.recording.file:
+        return None
+    path = (program.base_dir / talk.recording.file).resolve()
+    return path if path.is_file() else None
+
+
+def recording_url(program: Program, talk: Talk) -> str | None:
+    """The served recording, versioned by its file's mtime so browsers may cache it for good."""
+    if not talk.recording.file:
+        return None
+    path = recording_file(program, talk)
+    return f"/recordings/{talk.slug}?v={path.stat().st_mtime_ns}" if path else f"/recordings/{talk.slug}"

@@ -1,0 +1,138 @@
+"""The live Q&A's use cases: the rules (core.qa) applied to the store at the event's clock, with the
+rate limits. Every method returns after the commit; it raises core.refusal.Refused when a rule says no,
+and returns the questions it changed so the live shell can tell the people who may see them.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import Settings
+from ..core import qa
+from ..core.model import Talk
+from ..core.permissions import Can, Identity, refusal
+from ..core.ratelimit import Buckets, Rate
+from ..core.refusal import Refused
+from ..store import Store, questions
+from .event import LiveEvent
+
+
+@dataclass(frozen=True)
+class Change:
+    """A question as it was (None: new) and as it is now, after the commit."""
+
+    before: qa.Question | None
+    after: qa.Question
+
+
+class Limits:
+    """Per attendee and, more generously, per address (many attendees share a NAT)."""
+
+    def __init__(self, settings: Settings):
+        self.ask = (Buckets(Rate.every(settings.qa_ask_interval)), Buckets(Rate.every(settings.qa_ask_interval, burst=10)))
+        votes = settings.qa_votes_per_second
+        self.vote = (Buckets(Rate.per(votes)), Buckets(Rate.per(votes * 10)))
+
+    def check(self, buckets: tuple[Buckets, Buckets], attendee: str, address: str) -> None:
+        now = time.monotonic()
+        wait = max(buckets[0].take(attendee, now), buckets[1].take(address, now))
+        if wait:
+            raise Refused("rate_limited", f"slow down: try again in {wait:.0f} s" if wait >= 1
+                          else "slow down: too many at once", retry_after=round(wait, 2))
+
+
+class QuestionDesk:
+    def __init__(self, event: LiveEvent, store: Store, settings: Settings):
+        self.event, self.store = event, store
+        self.limits = Limits(settings)
+
+    def talk(self, slug: str) -> Talk:
+        found = self.event.program.talk(slug)
+        if found is None:
+            raise Refused("not_found", f"there is no talk '{slug}'")
+        return found
+
+    def queue_talk(self, room: str) -> str | None:
+        """Whose queue the room shows now."""
+        return qa.queue_talk(self.event.slots(), room, self.event.now())
+
+    def viewer(self, who: Identity, talk: str | None) -> qa.Viewer:
+        return qa.viewer(who, self.event.program.talk(talk) if talk else None)
+
+    async def question(self, who: Identity, question: str) -> qa.Question:
+        """The question if `who` may see it; otherwise as if it did not exist."""
+        found = await questions.get(self.store, question)
+        if found is None or not qa.visible(found, self.viewer(who, found.talk)):
+            raise Refused("not_found", "there is no such question (it may have been withdrawn)")
+        return found
+
+    async def snapshot(self, who: Identity, room: str, talk: str | None) -> dict[str, Any]:
+        """The queue of `talk` as `who` may see it: what a page shows on joining and at each talk change."""
+        found = self.event.program.talk(talk) if talk else None
+        if found is None:
+            return {"room": room, "talk": None, "title": {}, "open": False, "questions": [], "mine": [], "voted": []}
+        viewer = self.viewer(who, found.slug)
+        shown = qa.ordered(q for q in await questions.of_talk(self.store, found.slug) if qa.visible(q, viewer))
+        voted = await questions.voted(self.store, found.slug, who.attendee) if who.attendee else set()
+        return {"room": room, "talk": found.slug, "title": dict(found.title.values), "privileged": viewer.privileged,
+                "open": self.is_open(found), "questions": [qa.view(q) for q in shown],
+                "mine": [q.id for q in shown if q.author == who.attendee], "voted": sorted(voted & {q.id for q in shown})}
+
+    def is_open(self, talk: Talk) -> bool:
+        return qa.is_open(self.event.slots(), talk, self.event.now(), self.event.program.event.qa)
+
+    async def ask(self, who: Identity, address: str, talk: str, text: str, name: str | None) -> Change:
+        found, text, name = self.talk(talk), qa.clean_text(text), qa.clean_name(name)
+        if not self.is_open(found):
+            raise Refused("closed", "questions for this talk are closed: the queue opens with its Q&A")
+        author = _attendee(who)
+        self.limits.check(self.limits.ask, author, address)
+        question = qa.new_question(secrets.token_urlsafe(9), found, author, name, text,
+                                   self.event.program.event.qa, self._now_ms())
+        await questions.create(self.store, question)
+        return Change(None, question)
+
+    async def vote(self, who: Identity, address: str, question: str, up: bool) -> tuple[qa.Question, int]:
+        """The question voted on and its new count."""
+        found = await self.question(who, question)
+        qa.check_vote(found)
+        attendee = _attendee(who)
+        self.limits.check(self.limits.vote, attendee, address)
+        votes = await (questions.vote(self.store, found.id, attendee, self._now_ms()) if up else
+                       questions.unvote(self.store, found.id, attendee))
+        if votes is None:  # the store's unique vote per attendee and question said no
+            raise (Refused("already_voted", "you have already voted for this question") if up else
+                   Refused("not_voted", "you have not voted for this question"))
+        return found, votes
+
+    async def withdraw(self, who: Identity, question: str) -> list[Change]:
+        before = await self.question(who, question)
+        after = qa.withdraw(before, who.attendee, self._now_ms())
+        return await self._change(before, after, f"attendee:{who.attendee}", "withdraw")
+
+    async def moderate(self, who: Identity, question: str, action: str, text: str | None) -> list[Change]:
+        """A moderator's action; putting a question on air takes the previous one off (first in the list)."""
+        before = await self.question(who, question)
+        after = qa.moderate(before, action, self._now_ms(), qa.clean_text(text or "") if action == "edit" else None)
+        return await self._change(before, after, f"moderator:{who.attendee}", action)
+
+    async def votes_of(self, ids: list[str]) -> dict[str, int]:
+        return await questions.votes_of(self.store, ids)
+
+    async def of_talk(self, talk: Talk) -> list[qa.Question]:
+        return await questions.of_talk(self.store, talk.slug)
+
+    async def _change(self, before: qa.Question, after: qa.Question, actor: str, action: str) -> list[Change]:
+        changed = await questions.change(self.store, before, after, actor, action, after.updated_ms)
+        return [Change(before if q.id == before.id else q, q) for q in changed]
+
+    def _now_ms(self) -> int:
+        return int(self.event.now().timestamp() * 1000)
+
+
+def _attendee(who: Identity) -> str:
+    if who.attendee is None:
+        raise Refused("forbidden", refusal(Can.ATTEND))
+    return who.attendee

@@ -1,0 +1,78 @@
+"""Who may open what: the one guard every restricted route declares, the cookies that carry identity,
+and the staff sign-in.
+
+`@requires(Can.CURATE, login=True)` on a handler says, where the handler is written, which capability
+it needs (core.permissions decides); without it a page shows the sign-in form (login=True) or answers
+403 with what to do. Routes without @requires are public (Can.WATCH).
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Awaitable, Callable
+
+from aiohttp import web
+
+from .. import i18n
+from ..core.model import Talk
+from ..core.permissions import Can, may, refusal
+from ..services.identity import SESSION_COOKIE, YEAR, token_matches
+from .keys import IDENTITY, LANG, SERVICES
+from .render import render
+from .security import check_csrf, safe_next
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def requires(can: Can, *, login: bool = False, talk: Callable[[web.Request], Talk] | None = None):
+    def guard(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            subject = talk(request) if talk else None
+            if not may(request[IDENTITY], can, subject):
+                if login:
+                    raise web.HTTPSeeOther(f"/login?next={request.path}")
+                raise web.HTTPForbidden(text=i18n.gettext(request.get(LANG, "en"), refusal(can)))
+            return await handler(request)
+        guarded.needs = can  # type: ignore[attr-defined]  # read by the permission table test
+        return guarded
+    return guard
+
+
+def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, *,
+               httponly: bool = True, max_age: int = YEAR) -> None:
+    """Every cookie of ours the same way: SameSite=Lax, the whole site, Secure when served over https."""
+    public_url = request.app[SERVICES].settings.public_url or ""
+    response.set_cookie(name, value, max_age=max_age, httponly=httponly, samesite="Lax", path="/",
+                        secure=public_url.startswith("https://"))
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/login", login_form)
+    app.router.add_post("/login", login)
+    app.router.add_post("/logout", logout)
+
+
+async def login_form(request: web.Request) -> web.Response:
+    return render(request, "login.html", next=safe_next(request.query.get("next")), error=None)
+
+
+async def login(request: web.Request) -> web.Response:
+    form = await request.post()
+    check_csrf(request, form)
+    settings = request.app[SERVICES].settings
+    token, target = str(form.get("token", "")), safe_next(str(form.get("next", "")))
+    powers = {role: True for role, expected in (("moderator", settings.moderator_token),
+                                                ("curator", settings.curator_token)) if token_matches(token, expected)}
+    if not powers:
+        return render(request, "login.html", status=403, next=target,
+                      error="This token is not valid. Check it with the organisers.")
+    response = web.Response(status=303, headers={"Location": target})
+    set_cookie(request, response, SESSION_COOKIE, request.app[SERVICES].signer.session.dumps(powers))
+    return response
+
+
+async def logout(request: web.Request) -> web.Response:
+    check_csrf(request, await request.post())
+    response = web.Response(status=303, headers={"Location": "/"})
+    response.del_cookie(SESSION_COOKIE, path="/")
+    return response
