@@ -17,7 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import aiohttp  # noqa: E402
 from make_program import write  # noqa: E402
 
+from event_server.core.timeline import slots  # noqa: E402
 from event_server.feeds import EXPORTERS, Feed, select  # noqa: E402
 from event_server.loader import load_program  # noqa: E402
-from event_server.core.timeline import slots  # noqa: E402
 
 PATH = "/schedule.ics?lang=en"
 
@@ -36,10 +36,10 @@ PATH = "/schedule.ics?lang=en"
 def serve(program: Path, data: Path, port: int, cached: bool) -> None:
     from aiohttp import web
 
-    from event_server.feeds.http import RenderCache
-    from event_server.config import Settings
-    from event_server.web import feeds
     from event_server.app import create_app
+    from event_server.config import Settings
+    from event_server.feeds.http import RenderCache
+    from event_server.web import feeds
 
     app = create_app(Settings(program=program, port=port, data_dir=data, secret_key="bench",
                               public_url="https://meetup.example"))
@@ -107,7 +107,7 @@ async def measure(url: str, count: int, concurrency: int) -> tuple[float, dict[s
 
 def render_times(program_path: Path) -> dict[str, float]:
     program = load_program(program_path)
-    published = datetime.fromtimestamp(program_path.stat().st_mtime, timezone.utc)
+    published = datetime.fromtimestamp(program_path.stat().st_mtime, UTC)
     times = {}
     for identifier, exporter in EXPORTERS.items():
         start = time.process_time()

@@ -15,12 +15,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import yaml  # noqa: E402
 from make_program import write  # noqa: E402
 
-import yaml  # noqa: E402
-
-from event_server.loader import yamlpos  # noqa: E402
-from event_server.loader import load_program  # noqa: E402
+from event_server.loader import (
+    load_program,  # noqa: E402
+    yamlpos,  # noqa: E402
+)
 
 
 def measure(path: Path, repeat: int) -> tuple[list[float], list[float], int]:

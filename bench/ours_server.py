@@ -23,8 +23,8 @@ import signal
 import sys
 import time
 
-from aiohttp import web
 import socketio
+from aiohttp import web
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 

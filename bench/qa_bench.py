@@ -14,7 +14,7 @@ import socket
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,13 +26,13 @@ from tests.live.qa_clients import Client  # noqa: E402
 def serve(program: Path, data: Path, port: int, database_url: str) -> None:
     from aiohttp import web
 
-    from event_server.services.clock import ShiftedClock
-    from event_server.loader import load_program
-    from event_server.config import Settings
     from event_server.app import create_app
+    from event_server.config import Settings
+    from event_server.loader import load_program
+    from event_server.services.clock import ShiftedClock
 
     talk = load_program(program).talks[0]
-    clock = ShiftedClock(talk.qa_start + timedelta(seconds=5) - datetime.now(timezone.utc))  # in its Q&A
+    clock = ShiftedClock(talk.qa_start + timedelta(seconds=5) - datetime.now(UTC))  # in its Q&A
     settings = Settings(program=program, data_dir=data, database_url=database_url, secret_key="bench",
                         moderator_token="mod", qa_ask_interval=0, qa_votes_per_second=1000)
     web.run_app(create_app(settings, clock), host="127.0.0.1", port=port, print=None)

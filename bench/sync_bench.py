@@ -18,19 +18,19 @@ import tempfile
 import textwrap
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import socketio
 from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from event_server.services.clock import ShiftedClock  # noqa: E402
-from event_server.config import Settings  # noqa: E402
 from event_server.app import create_app  # noqa: E402
+from event_server.config import Settings  # noqa: E402
+from event_server.services.clock import ShiftedClock  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DAY = datetime(2020, 9, 19, 7, 0, tzinfo=timezone.utc)
+DAY = datetime(2020, 9, 19, 7, 0, tzinfo=UTC)
 
 
 def programme(folder: Path, talks: list[tuple[float, int]]) -> Path:
@@ -90,7 +90,7 @@ async def transitions(clients: int, seconds: float) -> list[float]:
     """Talks of 2 s every 3 s: each start and end is a transition every client must get on time."""
     folder = Path(tempfile.mkdtemp())
     count = int(seconds / 3) + 1
-    clock = ShiftedClock(DAY + timedelta(seconds=-2) - datetime.now(timezone.utc))
+    clock = ShiftedClock(DAY + timedelta(seconds=-2) - datetime.now(UTC))
     url = ServerThread(programme(folder, [(3 * i, 2) for i in range(count)]), folder / "data", clock).start()
     lateness: list[float] = []
 
@@ -117,7 +117,7 @@ async def late_joiners(joiners: int) -> list[float]:
     clock:sync samples, keep the 3 lowest-delay, take the median) and compare the computed position
     with the true one."""
     folder = Path(tempfile.mkdtemp())
-    clock = ShiftedClock(DAY + timedelta(seconds=30) - datetime.now(timezone.utc))
+    clock = ShiftedClock(DAY + timedelta(seconds=30) - datetime.now(UTC))
     url = ServerThread(programme(folder, [(0, 3600)]), folder / "data", clock).start()
     errors: list[float] = []
 
@@ -149,7 +149,7 @@ async def two_pages(seconds: float) -> tuple[list[float], list[float]]:
     from playwright.async_api import async_playwright
 
     folder = Path(tempfile.mkdtemp())
-    clock = ShiftedClock(DAY + timedelta(seconds=5) - datetime.now(timezone.utc))
+    clock = ShiftedClock(DAY + timedelta(seconds=5) - datetime.now(UTC))
     url = ServerThread(programme(folder, [(0, 170)]), folder / "data", clock).start()
     gaps: list[float] = []
     errors: list[float] = []

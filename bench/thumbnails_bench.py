@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image, ImageDraw  # noqa: E402
 
-from event_server.media import thumbnails  # noqa: E402
 from event_server.core.gallery import THUMB_WIDTHS  # noqa: E402
+from event_server.media import thumbnails  # noqa: E402
 
 
 def picture(path: Path, width: int, height: int) -> Path:

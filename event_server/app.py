@@ -3,7 +3,7 @@ web and live shells on top of them, into one aiohttp app. Two apps in one proces
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
     program = load_program(settings.program)
     if clock is None:
-        real_now = datetime.now(timezone.utc)
+        real_now = datetime.now(UTC)
         start = settings.rehearsal_start(real_now)
         clock = rehearsal(program, start - real_now, real_now) if start else SystemClock()
     app = web.Application(middlewares=web_shell.middlewares(settings), client_max_size=64 * 1024 ** 2)

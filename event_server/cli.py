@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .app import serve
@@ -134,7 +134,7 @@ def run_export(args) -> int:
         base = "http://127.0.0.1:8080"
         print(f"note: links point to {base}; give --base-url (or PUBLIC_URL) with the public address", file=sys.stderr)
     # the file's modification time stands for "last changed", as on the server (services/event.py)
-    published = datetime.fromtimestamp(args.program.stat().st_mtime, timezone.utc)
+    published = datetime.fromtimestamp(args.program.stat().st_mtime, UTC)
     exporter = EXPORTERS[args.format]
     body = exporter.render(Feed(program, tuple(slots(program)), lang, base, published))
     if args.output:

@@ -14,17 +14,17 @@ import shutil
 import socket
 import textwrap
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestServer
 
-from event_server.services.clock import ShiftedClock
-from event_server.live import collector
-from event_server.config import Settings
 from event_server.app import create_app
+from event_server.config import Settings
+from event_server.live import collector
+from event_server.services.clock import ShiftedClock
 from event_server.web.keys import SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,9 +193,9 @@ async def start_server(tmp_path):
         offset = timedelta(0)
         if first_talk_in is not None:
             first = min(t.start for t in loaded.talks)
-            offset = first - (datetime.now(timezone.utc) + first_talk_in)
+            offset = first - (datetime.now(UTC) + first_talk_in)
         elif now is not None:
-            offset = now - datetime.now(timezone.utc)
+            offset = now - datetime.now(UTC)
         config = Settings(program=program, data_dir=tmp_path / "data", database_url=database_url,
                           secret_key="test-secret", moderator_token="mod-token", curator_token="cur-token",
                           **settings)

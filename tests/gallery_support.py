@@ -4,13 +4,12 @@ from __future__ import annotations
 import io
 import re
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
-from PIL import Image, ImageDraw
-
 from conftest import write_program
+from PIL import Image, ImageDraw
 
 
 def draw(path: Path, size=(900, 600), hue: int = 0, exif_orientation: int | None = None) -> Path:
@@ -84,7 +83,7 @@ def gallery_program(folder: Path, works: int = 3, deadline: str = "2020-08-01") 
                          extra=GALLERY % {"works": "".join(rows).rstrip("\n"), "deadline": deadline})
 
 
-BEFORE = datetime(2020, 7, 20, 12, 0, tzinfo=timezone.utc)
+BEFORE = datetime(2020, 7, 20, 12, 0, tzinfo=UTC)
 FIELDS = {"name": "Ada", "email": "ada@example.org", "role": "artist", "title": "Dream garden",
           "description": "Grown with a neural CA.", "technique": "Neural Cellular Automata",
           "links": "https://example.org/garden", "motivation": "I grow pictures."}

@@ -11,4 +11,5 @@ def resource(name: str) -> Path:
 
 TEMPLATES = resource("templates")
 STATIC = resource("static")
-PUBLISHED = ("css", "js", "vendor", "icons")  # the static folders served, and the ones the wheel carries (pyproject.toml)
+# The static folders served, and the ones the wheel carries (pyproject.toml).
+PUBLISHED = ("css", "js", "vendor", "icons")

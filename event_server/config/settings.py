@@ -4,10 +4,11 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Mapping
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,8 @@ class Settings:
     start_at: datetime | None = None  # rehearsal: …at this real instant, the same for every worker (START_AT)
     ws_compression: bool = False
     trusted_proxies: int = 0  # proxies in front that append to X-Forwarded-For (nginx: 1)
-    qa_ask_interval: float = 15.0  # seconds between two questions from one attendee (IPs get ten times more); 0: no limit
+    # seconds between two questions from one attendee (IPs get ten times more); 0: no limit
+    qa_ask_interval: float = 15.0
     qa_votes_per_second: float = 5.0  # per attendee (IPs get ten times more: many attendees share a NAT); 0: no limit
 
     @property
@@ -37,7 +39,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, **overrides) -> Settings:
-        values = dict(
+        values: dict[str, Any] = dict(
             program=Path(env.get("PROGRAM", "program/mlart-datafest-2020.yaml")),
             host=env.get("HOST", "127.0.0.1"), port=int(env.get("PORT", "8080")),
             data_dir=Path(env.get("DATA_DIR", "data")), database_url=env.get("DATABASE_URL", ""),
@@ -64,7 +66,7 @@ class Settings:
         Signed cookies and speaker links must survive a restart, so a generated key is written once.
         """
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        values = {}
+        values: dict[str, Any] = {}
         for name, attr in (("SECRET_KEY", "secret_key"), ("MODERATOR_TOKEN", "moderator_token"),
                            ("CURATOR_TOKEN", "curator_token")):
             if getattr(self, attr):

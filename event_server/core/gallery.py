@@ -6,10 +6,10 @@ Pure: no I/O, time passed in. services/gallery.py and the web pages call these.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import Mapping
 
 from .model import Gallery, GalleryRoom, GalleryWork, OpenCall, Text
 from .rules import EMAIL, SLUG, WORK_KINDS, YOUTUBE_ID, is_address

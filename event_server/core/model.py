@@ -5,7 +5,7 @@ Nothing here does I/O or reads the clock; times are aware datetimes in the event
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -101,11 +101,11 @@ class Talk:
     @property
     def qa_start(self) -> datetime:
         # in UTC, then back: adding to a local wall-clock time is an hour off across a DST change
-        return (self.start.astimezone(timezone.utc) + self.recording.duration).astimezone(self.start.tzinfo)
+        return (self.start.astimezone(UTC) + self.recording.duration).astimezone(self.start.tzinfo)
 
     @property
     def end(self) -> datetime:
-        return (self.qa_start.astimezone(timezone.utc) + timedelta(minutes=self.qa_minutes)).astimezone(self.start.tzinfo)
+        return (self.qa_start.astimezone(UTC) + timedelta(minutes=self.qa_minutes)).astimezone(self.start.tzinfo)
 
 
 @dataclass(frozen=True)

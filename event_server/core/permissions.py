@@ -25,7 +25,8 @@ class Identity:
 class Can(Enum):
     WATCH = "watch"  # pages, the room, the queue as the public sees it: everyone
     ATTEND = "attend"  # ask, vote, withdraw one's own question: a browser with an attendee identity
-    READ_TALK_QUEUE = "read a talk's whole queue"  # pending questions too, and their export: moderators, the talk's speakers
+    # a talk's whole queue, pending questions too, and its export: moderators, the talk's speakers
+    READ_TALK_QUEUE = "read a talk's whole queue"
     MODERATE = "moderate"  # the Q&A queue and the day's timeline: moderators
     CURATE = "curate"  # open-call submissions, the gallery's hung works: curators
 

@@ -8,9 +8,9 @@ approved and answered ones, and their own pending ones.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Iterable, Sequence
 
 from .model import QaSettings, Talk
 from .permissions import Can, Identity, may
@@ -119,8 +119,10 @@ def moderate(q: Question, action: str, now_ms: int, text: str | None = None) -> 
         raise Refused("wrong_state", f"cannot {action} a question that is {q.state}")
     if action == "unpin" and not q.on_air:
         raise Refused("wrong_state", "this question is not on air")
+    if action == "edit" and text is None:
+        raise Refused("bad_request", "give the corrected text of the question")
     on_air = action == "pin" or (q.on_air and action not in ("unpin", "reject", "answered", "archive"))
-    return replace(q, state=after or q.state, on_air=on_air, text=text if action == "edit" else q.text,
+    return replace(q, state=after or q.state, on_air=on_air, text=text if action == "edit" and text else q.text,
                    updated_ms=now_ms)
 
 

@@ -10,16 +10,17 @@ times) is wrong across a DST change, where the same wall-clock hour happens twic
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
-from typing import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from .model import Program, Talk
 
 ACTIONS = ("delay", "extend", "end_qa", "skip", "cancel")
 COUNTDOWN = timedelta(minutes=3)  # how long before a talk the room counts down to it
 MAX_MINUTES = 12 * 60  # a delay or extension longer than this is a typo, not a plan
-UTC = timezone.utc
+UTC = UTC
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def _apply(current: dict[str, Slot], o: Override) -> dict[str, Slot]:
 def _push_apart(current: dict[str, Slot], room: str, at: datetime) -> dict[str, Slot]:
     """A talk may not start before the previous one in its room has ended: push it back as needed."""
     running = sorted((s for s in current.values() if s.talk.room == room and s.runs), key=lambda s: s.start)
-    for before, after in zip(running, running[1:]):
+    for before, after in pairwise(running):
         after = current[after.talk.slug]
         before = current[before.talk.slug]
         if after.start < before.end:

@@ -5,9 +5,9 @@ are all passed in, so the same inputs always give byte-identical documents (a st
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, datetime, timedelta
 
 from .. import i18n
 from ..core.model import Program, Talk, Text
@@ -49,11 +49,11 @@ class Feed:
         """When this talk last changed (real time): an override's, or else when the programme was published."""
         moved = slot.changed_at - self.shift if slot.changed_at else None
         when = max(filter(None, (moved, self.published)))
-        return when.astimezone(timezone.utc).replace(microsecond=0)
+        return when.astimezone(UTC).replace(microsecond=0)
 
     @property
     def last_modified(self) -> datetime:
-        floor = self.published.astimezone(timezone.utc).replace(microsecond=0)
+        floor = self.published.astimezone(UTC).replace(microsecond=0)
         return max((self.modified(s) for s in self.slots), default=floor)
 
     @property
@@ -63,7 +63,9 @@ class Feed:
         found = {"talks": self.program.talk, "speakers": self.program.speaker, "rooms": self.program.room}
         if self.scope == "schedule":
             return event
-        subject = found[self.scope](self.subject)
+        subject = found[self.scope](self.subject or "")
+        if subject is None:  # select() found it when the feed was made
+            return event
         name = subject.title if isinstance(subject, Talk) else subject.name
         return f"{self.t(name)} · {event}"
 

@@ -88,7 +88,7 @@ def room_names(feed: Feed) -> dict[str, str]:
     name in this language are told apart by their slug rather than merged."""
     names = [feed.t(r.name) for r in feed.program.rooms]
     return {r.slug: name if names.count(name) == 1 else f"{name} ({r.slug})"
-            for r, name in zip(feed.program.rooms, names)}
+            for r, name in zip(feed.program.rooms, names, strict=True)}
 
 
 def duration(start: datetime, end: datetime) -> str:

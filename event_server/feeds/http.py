@@ -9,10 +9,11 @@ import gzip
 import hashlib
 import re
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any, Callable, Mapping
+from typing import Any
 
 ENTITY_TAG = re.compile(r'(?:W/)?"([^"]*)"')
 GZIP_SUFFIX = "-gzip"  # marks the ETag of the gzip representation

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 
 import icalendar
 
-from .feed import Exporter, Feed
 from ..core.timeline import Slot
+from .feed import Exporter, Feed
 
 PRODID = "-//event-server//calendar feeds//EN"
 REFRESH = timedelta(minutes=15)  # a delay on event day should reach subscribers within a poll or two
@@ -57,7 +57,7 @@ def _event(feed: Feed, slot: Slot) -> icalendar.Event:
     speakers = feed.speakers(talk)
     vevent.add("summary", f"{feed.t(talk.title)} — {speakers}" if speakers else feed.t(talk.title))
     vevent.add("description", _description(feed, slot))
-    vevent.add("location", f"{feed.t(room.name)} · {feed.room_url(talk.room)}")
+    vevent.add("location", f"{feed.t(room.name) if room else talk.room} · {feed.room_url(talk.room)}")
     vevent.add("url", feed.talk_url(talk))
     if talk.tags:
         vevent.add("categories", list(talk.tags))

@@ -4,14 +4,16 @@ registered at import time: the live service collects the marked methods of the g
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any, TypeVar
 
 from ..core.permissions import Can, Identity
 from ..core.refusal import Refused
 
 Reply = dict[str, Any] | None
 Handler = Callable[["Context", dict], Awaitable[Reply]]
+Method = TypeVar("Method", bound=Callable[..., Awaitable[Any]])
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,8 @@ class Action:
     needs: Can  # who may send it (core.permissions)
 
 
-def action(name: str, needs: Can = Can.WATCH) -> Callable[[Handler], Handler]:
-    def mark(handler: Handler) -> Handler:
+def action(name: str, needs: Can = Can.WATCH) -> Callable[[Method], Method]:
+    def mark(handler: Method) -> Method:
         handler.action = Action(name, needs)  # type: ignore[attr-defined]
         return handler
     return mark

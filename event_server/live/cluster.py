@@ -16,9 +16,10 @@ import json
 import logging
 import time
 import uuid
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import socketio
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ class Cluster:
         self.counted: set[str] = set()  # the hashes holding this worker's counts, emptied on stop
         self.worker = uuid.uuid4().hex[:12]
         self.handlers: dict[str, Handler] = {}
-        self.redis = None
+        self.redis: Redis | None = None
         self.task: asyncio.Task | None = None
 
     @property
@@ -52,9 +53,7 @@ class Cluster:
     async def start(self) -> None:
         if not self.redis_url:
             return
-        import redis.asyncio as redis
-
-        self.redis = redis.from_url(self.redis_url)
+        self.redis = Redis.from_url(self.redis_url)
         pubsub = self.redis.pubsub()
         await pubsub.subscribe(self.channel)
         self.task = asyncio.create_task(self._listen(pubsub), name="cluster")
@@ -83,7 +82,9 @@ class Cluster:
         self.counted.add(key)
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
-                counts = (await pipe.hset(key, self.worker, f"{local} {now}").hgetall(key).execute())[1]
+                pipe.hset(key, self.worker, f"{local} {now}")  # queued: the pipeline sends both at once
+                pipe.hgetall(key)
+                counts = (await pipe.execute())[1]
         except RedisError as exc:  # a count is a nicety: show ours rather than nothing
             log.warning("presence: Redis did not answer (%s); showing this worker's count", exc)
             return local

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import Callable
+from collections.abc import Callable
 
 THAW_AFTER = 1000  # closed connections: at most ~20 MB of their remains wait to be freed
 THAW_EVERY = 600.0  # seconds: and whatever else was frozen waits at most this long

@@ -12,8 +12,8 @@ A room's socket.io room is `room:<slug>`. Everything a client needs to show the 
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Awaitable, Callable
 
 import socketio
 

@@ -129,7 +129,7 @@ class LiveService:
                 if not may(ctx.identity, spec.needs):
                     raise Refused("forbidden", f"you are not allowed to {spec.name}. {refusal(spec.needs)}")
                 if not isinstance(data, dict):
-                    raise Refused("bad_request", f"{spec.name} expects an object payload, e.g. {{\"room\": \"ml-art\"}}")
+                    raise Refused("bad_request", f'{spec.name} expects an object payload, e.g. {{"room": "ml-art"}}')
                 return {"ok": True, **(await handler(ctx, data) or {})}
             except Refused as exc:
                 return _error(exc)

@@ -3,15 +3,25 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..core import model
-from ..core.rules import (EMAIL, PICTURE_SUFFIXES, SCHEMA_VERSION, SLUG, WORK_KINDS, YOUTUBE_ID, is_address,
-                          parse_duration)
+from ..core.rules import (
+    EMAIL,
+    PICTURE_SUFFIXES,
+    SCHEMA_VERSION,
+    SLUG,
+    WORK_KINDS,
+    YOUTUBE_ID,
+    is_address,
+    parse_duration,
+)
 from .yamlpos import Located, parse
 
 
@@ -196,7 +206,7 @@ class _Checker:
             return value.astimezone(self.tz)
         early, late = value.replace(tzinfo=self.tz, fold=0), value.replace(tzinfo=self.tz, fold=1)
         if early.utcoffset() != late.utcoffset():
-            wall = early.astimezone(timezone.utc).astimezone(self.tz).replace(tzinfo=None)
+            wall = early.astimezone(UTC).astimezone(self.tz).replace(tzinfo=None)
             if wall != value:
                 self.error(node, path, f"{value:%Y-%m-%d %H:%M} does not exist in {self.tz.key} (the clocks "
                                        "jump forward then); pick another time or give an explicit offset")
@@ -216,8 +226,8 @@ class _Checker:
                                  if not target.is_relative_to(self.base.resolve()) else
                                  f"file '{value}' not found next to {self.source.name} (looked in {target})"
                                  if not target.is_file() else None)
-        if self.files[value]:
-            self.error(node, path, self.files[value])
+        if problem := self.files[value]:
+            self.error(node, path, problem)
             return None
         return value
 
@@ -306,7 +316,8 @@ class _Checker:
                                             defaults.open_during_premiere))
 
     def rooms(self, node: Located, path: str) -> tuple[model.Room, ...]:
-        rooms, seen = [], {}
+        rooms: list[model.Room] = []
+        seen: dict[str, str] = {}
         for i, item in enumerate(self.items(node, path)):
             p = f"{path}[{i}]"
             m = self.mapping(item, p, ("slug", "name"), ("description",))
@@ -320,7 +331,8 @@ class _Checker:
         return tuple(rooms)
 
     def speakers(self, node: Located, path: str) -> tuple[model.Speaker, ...]:
-        speakers, seen = [], {}
+        speakers: list[model.Speaker] = []
+        seen: dict[str, str] = {}
         for i, item in enumerate(self.items(node, path)):
             p = f"{path}[{i}]"
             m = self.mapping(item, p, ("slug", "name"), ("bio", "links", "photo"))
@@ -337,7 +349,9 @@ class _Checker:
 
     def talks(self, node: Located, path: str, event, rooms, speakers) -> list[model.Talk]:
         room_slugs, speaker_slugs = {r.slug for r in rooms}, {s.slug for s in speakers}
-        talks, seen, where = [], {}, {}
+        talks: list[model.Talk] = []
+        seen: dict[str, str] = {}
+        where: dict[str, tuple[Located, str]] = {}
         for i, item in enumerate(self.items(node, path)):
             p = f"{path}[{i}]"
             m = self.mapping(item, p, ("slug", "title", "speakers", "room", "start", "recording"),
@@ -386,7 +400,7 @@ class _Checker:
                 by_room.setdefault(t.room, []).append(t)
         for room_talks in by_room.values():
             room_talks.sort(key=lambda t: t.start)
-            for before, after in zip(room_talks, room_talks[1:]):
+            for before, after in pairwise(room_talks):
                 if after.start < before.end:
                     node, path = where[after.slug]
                     self.error(node, path, f"overlaps '{before.slug}' in room '{after.room}', which runs until "
@@ -406,7 +420,8 @@ class _Checker:
         m = self.mapping(node, path, ("title", "rooms"), ("intro",))
         if m is None:
             return None
-        rooms, seen = [], {}
+        rooms: list[model.GalleryRoom] = []
+        seen: dict[str, str] = {}
         for i, item in enumerate(self.field(m, path, "rooms", self.items, [])):
             p = f"{path}.rooms[{i}]"
             r = self.mapping(item, p, ("slug", "title", "works"), ("text", "cover"))

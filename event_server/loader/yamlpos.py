@@ -81,6 +81,7 @@ def _convert(node: yaml.Node, constructor: yaml.SafeLoader, problems: list[YamlP
         return Located(items, line, col, keys)
     if isinstance(node, yaml.SequenceNode):
         return Located([_convert(n, constructor, problems, path + (i,)) for i, n in enumerate(node.value)], line, col)
+    assert isinstance(node, yaml.ScalarNode)  # the third and last kind of YAML node
     return Located(_scalar(node, constructor), line, col)
 
 

@@ -33,11 +33,11 @@ def thumbnail(source: Path, width: int, fmt: str, cache: Path) -> Path:
     if target.exists():
         return target
     cache.mkdir(parents=True, exist_ok=True)
-    with Image.open(source) as img:
+    with Image.open(source) as opened:
         # JPEGs can decode at 1/2, 1/4 or 1/8 scale: several times faster. Both sides stay at least
         # `width`, so the picture is still wide enough whichever way EXIF turns it.
-        img.draft("RGB", (width, width))
-        img = ImageOps.exif_transpose(img)  # phones store portraits sideways plus an orientation tag
+        opened.draft("RGB", (width, width))
+        img = ImageOps.exif_transpose(opened)  # phones store portraits sideways plus an orientation tag
         if img.width > width:
             img = img.resize((width, max(1, round(img.height * width / img.width))), Image.Resampling.LANCZOS)
         if img.mode not in ("RGB", "L"):

@@ -5,7 +5,7 @@ minutes from now: the clock is shifted by a constant, so it still runs at real s
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from ..core.model import Program
@@ -21,7 +21,7 @@ class SystemClock:
     offset = timedelta(0)
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class ShiftedClock:
@@ -29,7 +29,7 @@ class ShiftedClock:
         self.offset = offset
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
+        return datetime.now(UTC) + self.offset
 
 
 def rehearsal(program: Program, start_in: timedelta, real_now: datetime) -> ShiftedClock:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from ..config import Settings
 from ..core.model import Program, Talk, Text
@@ -131,6 +132,6 @@ def _published(program: Program) -> datetime:
     """The programme file's modification time: "last changed" of every talk no override moved, in feeds.
     Stable across requests and restarts (unlike now()), and it rises whenever the file is edited."""
     try:
-        return datetime.fromtimestamp(program.source.stat().st_mtime, timezone.utc)
+        return datetime.fromtimestamp(program.source.stat().st_mtime, UTC)
     except OSError:  # a programme built in memory (tests), or its file went away after loading
-        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+        return datetime(1970, 1, 1, tzinfo=UTC)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -58,4 +59,4 @@ class Signer:
 
 
 def token_matches(given: str | None, expected: str | None) -> bool:
-    return bool(given and expected) and hmac.compare_digest(given.encode(), expected.encode())
+    return bool(given and expected) and hmac.compare_digest((given or "").encode(), (expected or "").encode())

@@ -31,7 +31,8 @@ class Limits:
     """Per attendee and, more generously, per address (many attendees share a NAT)."""
 
     def __init__(self, settings: Settings):
-        self.ask = (Buckets(Rate.every(settings.qa_ask_interval)), Buckets(Rate.every(settings.qa_ask_interval, burst=10)))
+        every = settings.qa_ask_interval
+        self.ask = (Buckets(Rate.every(every)), Buckets(Rate.every(every, burst=10)))
         votes = settings.qa_votes_per_second
         self.vote = (Buckets(Rate.per(votes)), Buckets(Rate.per(votes * 10)))
 
@@ -78,7 +79,8 @@ class QuestionDesk:
         voted = await questions.voted(self.store, found.slug, who.attendee) if who.attendee else set()
         return {"room": room, "talk": found.slug, "title": dict(found.title.values), "privileged": viewer.privileged,
                 "open": self.is_open(found), "questions": [qa.view(q) for q in shown],
-                "mine": [q.id for q in shown if q.author == who.attendee], "voted": sorted(voted & {q.id for q in shown})}
+                "mine": [q.id for q in shown if q.author == who.attendee],
+                "voted": sorted(voted & {q.id for q in shown})}
 
     def is_open(self, talk: Talk) -> bool:
         return qa.is_open(self.event.slots(), talk, self.event.now(), self.event.program.event.qa)

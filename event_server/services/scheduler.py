@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Awaitable, Callable
 
 from ..core.timeline import RoomState, next_change, room_state
 from .event import LiveEvent
@@ -52,7 +52,7 @@ class Scheduler:
                 delay = 1.0
             try:
                 await asyncio.wait_for(self.wake.wait(), delay)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             self.wake.clear()
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -18,7 +19,8 @@ class Queries(Protocol):
 
 
 class Database(Queries, Protocol):
-    dialect: str
+    @property
+    def dialect(self) -> str: ...  # "sqlite" or "postgresql"
 
     def transaction(self) -> Any: ...  # async context manager yielding Queries
     async def close(self) -> None: ...

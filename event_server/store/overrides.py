@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..core.timeline import Override
 from .db import Queries
@@ -17,4 +17,4 @@ async def add(db: Queries, override: Override) -> None:
 async def all_overrides(db: Queries) -> tuple[Override, ...]:
     rows = await db.fetch("SELECT action, talk, minutes, made_ms FROM overrides ORDER BY made_ms, id")
     return tuple(Override(r["action"], r["talk"], r["minutes"],
-                          datetime.fromtimestamp(r["made_ms"] / 1000, timezone.utc)) for r in rows)
+                          datetime.fromtimestamp(r["made_ms"] / 1000, UTC)) for r in rows)

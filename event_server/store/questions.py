@@ -53,7 +53,7 @@ async def create(db: Database, q: Question) -> Question:
         async with db.transaction() as tx:
             await tx.execute("INSERT INTO attendees (id, name, created_ms) VALUES (?, ?, ?) "
                              "ON CONFLICT (id) DO UPDATE SET name = excluded.name", q.author, q.name, q.created_ms)
-            await tx.execute(f"INSERT INTO questions ({_COLUMNS}, text_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            await tx.execute(f"INSERT INTO questions ({_COLUMNS}, text_key) VALUES ({', '.join('?' * 12)})",
                              q.id, q.talk, q.room, q.author, q.name, q.text, q.state,
                              q.room if q.on_air else None, q.votes, q.created_ms, q.updated_ms, text_key(q.text))
     except Exception as exc:
@@ -79,6 +79,12 @@ async def votes_of(db: Queries, ids: list[str]) -> dict[str, int]:
         return {}
     rows = await db.fetch(f"SELECT id, votes FROM questions WHERE id IN ({', '.join('?' * len(ids))})", *ids)
     return {r["id"]: int(r["votes"]) for r in rows}
+
+
+async def _reread(tx: Queries, question: str) -> Question:
+    found = await get(tx, question)
+    assert found is not None, "a question this transaction just updated is there"
+    return found
 
 
 async def on_air(db: Queries, room: str) -> Question | None:
@@ -131,7 +137,7 @@ async def change(db: Database, before: Question, after: Question, actor: str, ac
                 if previous is not None:
                     await tx.execute("UPDATE questions SET on_air_room = NULL, updated_ms = ? WHERE id = ?",
                                      now_ms, previous.id)
-                    changed.append(await get(tx, previous.id))
+                    changed.append(await _reread(tx, previous.id))
             updated = await tx.execute(
                 "UPDATE questions SET state = ?, on_air_room = ?, text = ?, updated_ms = ? "
                 "WHERE id = ? AND state = ? AND text = ? AND " + ("on_air_room IS NOT NULL" if before.on_air
@@ -144,7 +150,7 @@ async def change(db: Database, before: Question, after: Question, actor: str, ac
             await tx.execute("INSERT INTO moderation_log (id, question, actor, action, detail, at_ms) "
                              "VALUES (?, ?, ?, ?, ?, ?)", secrets.token_urlsafe(9), before.id, actor, action,
                              detail, now_ms)
-            changed.append(await get(tx, before.id))
+            changed.append(await _reread(tx, before.id))  # with the votes as they are now
     except Exception as exc:
         if _unique_violation(exc):  # another moderator of this room pinned at the same instant
             raise Refused("conflict", "another question was put on air at the same moment; try again") from exc

@@ -94,8 +94,8 @@ async def accept(db: Database, hung: HungWork, note: str, now_ms: int) -> None:
     Refused("slug_taken") when another hung work of the room has the slug."""
     w = hung.work
     async with db.transaction() as tx:
-        clash = await tx.fetchrow("SELECT submission FROM gallery_works WHERE room = ? AND slug = ? AND submission <> ?",
-                                  hung.room, w.slug, hung.submission)
+        clash = await tx.fetchrow("SELECT submission FROM gallery_works "
+                                  "WHERE room = ? AND slug = ? AND submission <> ?", hung.room, w.slug, hung.submission)
         if clash:
             raise Refused("slug_taken", "Another work in this room already has this slug. Choose another.")
         await tx.execute("DELETE FROM gallery_works WHERE submission = ?", hung.submission)

@@ -7,8 +7,8 @@ it needs (core.permissions decides); without it a page shows the sign-in form (l
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import wraps
-from typing import Awaitable, Callable
 
 from aiohttp import web
 

@@ -24,7 +24,7 @@ async def request_context(request: web.Request, handler):
         attendee, new_cookie = signer.new_attendee()
         identity = Identity(attendee, identity.moderator, identity.curator, identity.speaker)
     request[IDENTITY] = identity
-    request[CSRF] = csrf_token(services.settings.secret_key, identity.attendee)
+    request[CSRF] = csrf_token(services.settings.secret_key, identity.attendee or "")
     response = await handler(request)
     if new_cookie and isinstance(response, web.Response):
         set_cookie(request, response, ATTENDEE_COOKIE, new_cookie)

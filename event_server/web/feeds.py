@@ -6,7 +6,7 @@ from aiohttp import web
 from ..core.model import Program
 from ..core.timeline import slots
 from ..feeds import EXPORTERS, Exporter, Feed, select
-from ..feeds.http import Rendered, RenderCache, not_modified
+from ..feeds.http import RenderCache, Rendered, not_modified
 from .keys import SERVICES
 from .links import base_url
 

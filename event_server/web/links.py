@@ -1,7 +1,7 @@
 """Absolute addresses pages hand out: the site's base, calendar feeds, Google Calendar's "add" link."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -36,4 +36,4 @@ def google_calendar_url(request: web.Request, talk: Talk, lang: str) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -19,5 +19,5 @@ def forwarded_for(hops: int):
     @web.middleware
     async def middleware(request: web.Request, handler):
         address = client_address(request.remote, request.headers.get("X-Forwarded-For"), hops)
-        return await handler(request.clone(remote=address) if address != request.remote else request)
+        return await handler(request.clone(remote=address) if address and address != request.remote else request)
     return middleware

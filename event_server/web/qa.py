@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -40,7 +40,7 @@ def _talk(request: web.Request) -> Talk:
 
 
 def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")
 
 
 async def _rows(request: web.Request, talk: Talk) -> list[dict]:
@@ -72,6 +72,7 @@ async def export_csv(request: web.Request) -> web.Response:
 @requires(Can.READ_TALK_QUEUE, talk=_talk)
 async def export_json(request: web.Request) -> web.Response:
     talk = _talk(request)
-    body = {"talk": talk.slug, "title": talk.title.get(request.get(LANG, "en")), "questions": await _rows(request, talk)}
+    body = {"talk": talk.slug, "title": talk.title.get(request.get(LANG, "en")),
+            "questions": await _rows(request, talk)}
     return web.Response(text=json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json",
                         charset="utf-8", headers={"Cache-Control": "no-store"})

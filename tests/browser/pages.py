@@ -1,7 +1,7 @@
 """Every page people use, opened in turn in one browser page: what the phone and accessibility checks walk."""
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 from event_server.services.identity import Signer
@@ -26,6 +26,6 @@ async def every_page(page, url: str, lang: str, speaker: str) -> AsyncIterator[s
         await page.goto(f"{url}{path}?lang={lang}")
         await page.fill("[name=token]", token)
         await page.click("button[type=submit]")
-        await page.wait_for_url(lambda at: urlsplit(at).path == path)  # signed in, past /login
+        await page.wait_for_url(lambda at, path=path: urlsplit(at).path == path)  # signed in, past /login
         await page.wait_for_load_state("networkidle")
         yield path

@@ -112,7 +112,7 @@ async def test_a_visitor_walks_every_room_of_the_meetups_gallery(start_server, b
         await page.screenshot(path=out / f"meetup-room-{room.slug}.png", full_page=True)
         assert all(width > 0 for _, width in await loaded_images(page))
         await page.click(f"a[href='/gallery/{room.slug}/{room.works[0].slug}']")
-        for here, there in zip(room.works, room.works[1:] + room.works[:1]):  # round the room, back to the first
+        for here, there in zip(room.works, room.works[1:] + room.works[:1], strict=True):  # round the room, back to the first
             await page.wait_for_load_state("networkidle")
             images = await loaded_images(page)
             assert all(width > 0 for _, width in images), page.url

@@ -9,7 +9,6 @@ import asyncio
 import json
 import os
 import socket
-import struct
 
 import aiohttp
 import pytest
@@ -178,7 +177,7 @@ async def stop(procs):
         p.stdin.close()
         try:
             await asyncio.wait_for(p.wait(), 5)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             p.kill()
             await p.wait()
 
@@ -271,7 +270,7 @@ async def test_slow_client_is_dropped_others_unaffected(aiohttp_server):
             assert i < 1000, 'the client that stopped reading was never dropped'
             await sio.emit('big', {'i': i, 'pad': pad}, room='r')
             i += 1
-            await until(lambda: len(names(fast, 'big')) == i)
+            await until(lambda i=i: len(names(fast, 'big')) == i)
         assert [d['i'] for d in names(fast, 'big')] == list(range(i))
         assert fast.get_sid() not in sio.disconnected
     finally:

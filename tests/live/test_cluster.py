@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -76,7 +76,7 @@ def workers(tmp_path_factory, module_postgres, redis_url):
     # a unique event id: Redis pub/sub channels are global, whatever the database number
     program.write_text(program.read_text().replace("id: test-meetup", f"id: cluster-{secrets.token_hex(4)}")
                        .replace("  livestream:", "  qa: {premoderation: false}\n  livestream:"))
-    start_at = (datetime.now(timezone.utc) - timedelta(seconds=70)).isoformat()
+    start_at = (datetime.now(UTC) - timedelta(seconds=70)).isoformat()
     env = {**os.environ, "DATABASE_URL": module_postgres, "REDIS_URL": redis_url, "SECRET_KEY": "cluster-secret",
            "MODERATOR_TOKEN": "mod-token", "CURATOR_TOKEN": "cur-token", "START_AT": start_at,
            "QA_ASK_INTERVAL": "0", "PYTHONUNBUFFERED": "1"}

@@ -5,6 +5,7 @@ import asyncio
 import secrets
 import time
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from aiohttp import ClientSession, CookieJar, WSCloseCode, WSMsgType
 
@@ -131,7 +132,7 @@ async def test_presence_counts_people_in_the_room_at_most_once_a_second(start_se
         for other in others:
             await other.__aexit__()
         await until(1)
-    gaps = [b[0] - a[0] for a, b in zip(seen, seen[1:])]
+    gaps = [b[0] - a[0] for a, b in pairwise(seen)]
     assert all(gap > 0.9 for gap in gaps), seen
     assert len(seen) <= 4, seen  # coalesced, not one message per join or leave
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
+from conftest import MEETUP, write_program
 from lxml import etree
 
-from conftest import MEETUP, write_program
+from event_server.core.timeline import Override, slots
 from event_server.feeds import EXPORTERS, Feed, select
 from event_server.loader import load_program
-from event_server.core.timeline import Override, slots
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "frab"
 XSD = etree.XMLSchema(etree.parse(str(SCHEMAS / "schedule.xml.xsd")))
@@ -28,7 +28,7 @@ FORMATS.checks("date-time", raises=ValueError)(lambda v: datetime.fromisoformat(
 FORMATS.checks("uri")(lambda v: bool(urlsplit(v).scheme in ("http", "https") and urlsplit(v).netloc))
 JSON_SCHEMA = jsonschema.Draft6Validator(json.loads((SCHEMAS / "schedule.schema.json").read_text()),
                                          format_checker=FORMATS)
-PUBLISHED = datetime(2020, 9, 1, 12, 0, tzinfo=timezone.utc)
+PUBLISHED = datetime(2020, 9, 1, 12, 0, tzinfo=UTC)
 TALKS = [{"slug": "first", "start": "15:00", "seconds": 600, "qa": 5},
          {"slug": "second", "start": "15:20", "seconds": 90, "qa": 0, "speaker": "alan"},
          {"slug": "cut", "start": "15:40", "seconds": 600, "qa": 5, "status": "cancelled"}]
@@ -86,7 +86,7 @@ def test_events_carry_persons_rooms_abstracts_and_links_to_pages_and_recordings(
     urls = [link["url"] for link in event["links"]]
     assert "https://meetup.example/media/recordings/neural-cellular-automata.webm" in urls
     assert "https://meetup.example/rooms/ml-art?lang=en" in urls
-    xml_event = valid_xml(render("frab-xml", MEETUP)).find("day/room/event[slug='%s']" % event["slug"])
+    xml_event = valid_xml(render("frab-xml", MEETUP)).find(f"day/room/event[slug='{event['slug']}']")
     assert xml_event.get("guid") == event["guid"] and int(xml_event.get("id")) == event["id"]
     assert xml_event.findtext("persons/person") == "Alexander Mordvintsev"
     assert [link.get("href") for link in xml_event.findall("links/link")] == urls
@@ -102,7 +102,7 @@ def test_identifiers_survive_reordering_and_are_unique(tmp_path):
 
 def test_cancelled_talks_are_left_out_and_delays_show(tmp_path):
     path = write_program(tmp_path, TALKS)
-    delayed = [Override("delay", "first", 15, datetime(2020, 9, 19, 11, 50, tzinfo=timezone.utc))]
+    delayed = [Override("delay", "first", 15, datetime(2020, 9, 19, 11, 50, tzinfo=UTC))]
     events = json_events(valid_json(render("frab-json", path, overrides=delayed)))
     assert set(events) == {"first", "second"}
     assert events["first"]["start"] == "15:15" and events["second"]["start"] == "15:35"
@@ -114,7 +114,7 @@ def test_cancelled_talks_are_left_out_and_delays_show(tmp_path):
 
 def test_a_delay_past_midnight_opens_another_day(tmp_path):
     path = write_program(tmp_path, [{"slug": "late", "start": "23:30", "seconds": 600, "qa": 5}])
-    delayed = [Override("delay", "late", 40, datetime(2020, 9, 19, 20, 0, tzinfo=timezone.utc))]
+    delayed = [Override("delay", "late", 40, datetime(2020, 9, 19, 20, 0, tzinfo=UTC))]
     document = valid_json(render("frab-json", path, overrides=delayed))
     days = document["schedule"]["conference"]["days"]
     assert [d["date"] for d in days] == ["2020-09-19", "2020-09-20"] and document["schedule"]["conference"]["daysCount"] == 2

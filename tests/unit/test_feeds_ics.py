@@ -2,18 +2,18 @@
 cancellations that stay, zones under their IANA names, and Cyrillic folded on octet boundaries."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
+from conftest import MEETUP, write_program
 from ical.calendar_stream import IcsCalendarStream
 
-from conftest import MEETUP, write_program
+from event_server.core.timeline import Override, slots
 from event_server.feeds import EXPORTERS, Feed, select
 from event_server.loader import load_program
-from event_server.core.timeline import Override, slots
 
-PUBLISHED = datetime(2020, 9, 1, 12, 0, tzinfo=timezone.utc)
+PUBLISHED = datetime(2020, 9, 1, 12, 0, tzinfo=UTC)
 TALKS = [{"slug": "first", "start": "15:00", "seconds": 600, "qa": 5},
          {"slug": "second", "start": "15:20", "seconds": 600, "qa": 5, "speaker": "alan"},
          {"slug": "third", "start": "15:40", "seconds": 600, "qa": 5}]
@@ -83,7 +83,7 @@ def test_uids_do_not_depend_on_the_order_of_talks_in_the_file(tmp_path):
 
 def test_a_delay_moves_the_talk_raises_sequence_and_stamps_the_change(tmp_path):
     path = write_program(tmp_path, TALKS)
-    said = datetime(2020, 9, 19, 12, 3, 7, 500000, tzinfo=timezone.utc)
+    said = datetime(2020, 9, 19, 12, 3, 7, 500000, tzinfo=UTC)
     before = events(render(path))["second@test-meetup"]
     after = events(render(path, [Override("delay", "second", 10, said)]))["second@test-meetup"]
     assert after.decoded("DTSTART") - before.decoded("DTSTART") == timedelta(minutes=10)
@@ -112,7 +112,7 @@ def test_europe_london_is_named_as_such_with_its_summer_time(tmp_path):
     summer = [c for c in zone.walk("DAYLIGHT")]
     assert summer and all(c["TZOFFSETTO"].td == timedelta(hours=1) for c in summer)
     strict = IcsCalendarStream.calendar_from_ics(body)
-    assert strict.events[0].dtstart.astimezone(timezone.utc).hour == 14  # 15:00 BST
+    assert strict.events[0].dtstart.astimezone(UTC).hour == 14  # 15:00 BST
 
 
 def test_cyrillic_and_long_lines_fold_at_75_octets_without_splitting_a_letter():

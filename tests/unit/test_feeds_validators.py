@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from event_server.feeds.http import Rendered, RenderCache, etag_matches, not_modified
+from event_server.feeds.http import RenderCache, Rendered, etag_matches, not_modified
 
-MODIFIED = datetime(2020, 9, 19, 12, 3, 7, tzinfo=timezone.utc)
+MODIFIED = datetime(2020, 9, 19, 12, 3, 7, tzinfo=UTC)
 DOC = Rendered.of(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar; charset=utf-8", MODIFIED)
 
 

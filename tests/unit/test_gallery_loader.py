@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from gallery_support import gallery_program
 
 from event_server.loader import ProgramError, load_program
-from gallery_support import gallery_program
 
 
 def errors_for(tmp_path, old: str, new: str) -> list[str]:

@@ -1,12 +1,13 @@
 """The gallery's pure rules: hanging, walking, submissions, upload types, rate limits, curator edits."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from gallery_support import png_bytes
 
 from event_server.core import gallery
-from event_server.core.rules import is_address
 from event_server.core.model import Gallery, GalleryRoom, GalleryWork, OpenCall, Text
-from gallery_support import png_bytes
+from event_server.core.rules import is_address
 
 
 def work(slug: str, kind: str = "image", **kw) -> GalleryWork:
@@ -49,10 +50,10 @@ def test_a_cover_needs_a_picture():
 
 
 def test_the_deadline_follows_the_clock_given():
-    call = OpenCall(Text.of("Call"), Text.of("Text"), datetime(2020, 8, 1, 20, 59, 59, tzinfo=timezone.utc))
-    assert gallery.is_open(call, datetime(2020, 8, 1, 20, 0, tzinfo=timezone.utc))
-    assert not gallery.is_open(call, datetime(2020, 8, 1, 21, 0, tzinfo=timezone.utc))
-    assert not gallery.is_open(None, datetime(2020, 1, 1, tzinfo=timezone.utc))
+    call = OpenCall(Text.of("Call"), Text.of("Text"), datetime(2020, 8, 1, 20, 59, 59, tzinfo=UTC))
+    assert gallery.is_open(call, datetime(2020, 8, 1, 20, 0, tzinfo=UTC))
+    assert not gallery.is_open(call, datetime(2020, 8, 1, 21, 0, tzinfo=UTC))
+    assert not gallery.is_open(None, datetime(2020, 1, 1, tzinfo=UTC))
 
 
 FIELDS = {"name": " Ada ", "email": "ada@example.org", "role": "musician", "title": "Song", "description": "",

@@ -1,10 +1,10 @@
 """Thumbnails with Pillow: right sizes and formats, EXIF orientation applied, made once."""
 from __future__ import annotations
 
+from gallery_support import draw
 from PIL import Image
 
 from event_server.media import thumbnails
-from gallery_support import draw
 
 
 def test_widths_and_formats_never_wider_than_the_source(tmp_path):

@@ -3,7 +3,6 @@ reported as FILE:LINE:COL: field.path: message, all at once."""
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest

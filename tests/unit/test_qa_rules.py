@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 
 from event_server.core import qa
-from event_server.core.permissions import Identity
-from event_server.loader import load_program
 from event_server.core.model import QaSettings
+from event_server.core.permissions import Identity
 from event_server.core.ratelimit import Buckets, Rate
 from event_server.core.timeline import slots
+from event_server.loader import load_program
 from tests.conftest import write_program
 
 

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from event_server.loader import load_program, load_text
 from event_server.core.timeline import COUNTDOWN, on_now, room_state, slots
+from event_server.loader import load_program, load_text
 
 ROOT = Path(__file__).resolve().parents[2]
 MSK = ZoneInfo("Europe/Moscow")
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from event_server.loader import load_program
 from event_server.core.timeline import Override, check, room_state, slots
+from event_server.loader import load_program
 
 ROOT = Path(__file__).resolve().parents[2]
 MSK = ZoneInfo("Europe/Moscow")

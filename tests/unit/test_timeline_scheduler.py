@@ -2,7 +2,7 @@
 exactly until the next change, and tells every room again after the day changes."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from event_server.config import Settings
@@ -34,7 +34,7 @@ def planner(at: datetime, store: Store | None = None):
     return Scheduler(event, publish), event, told
 
 
-MSK_1400 = datetime(2020, 9, 19, 11, 0, tzinfo=timezone.utc)
+MSK_1400 = datetime(2020, 9, 19, 11, 0, tzinfo=UTC)
 
 
 async def test_it_tells_the_room_once_then_sleeps_until_the_qa():

@@ -5,7 +5,6 @@ import re
 
 import aiohttp
 import pytest
-
 from gallery_support import BEFORE, form, gallery_program, png_bytes, session_and_csrf
 
 

@@ -12,9 +12,9 @@ import aiohttp
 import icalendar
 import pytest
 import socketio
+from conftest import write_program
 from ical.calendar_stream import IcsCalendarStream
 
-from conftest import write_program
 from event_server.cli import main as cli
 
 TALKS = [{"slug": "first", "start": "15:00", "seconds": 60, "qa": 1},

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import aiohttp
-
 from gallery_support import gallery_program
 
 

@@ -1,14 +1,13 @@
 """The open call over real HTTP: what is stored, what is refused and why, and when the form is closed."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
-
 from gallery_support import BEFORE, form, gallery_program, png_bytes, session_and_csrf
 
-AFTER = datetime(2020, 8, 2, 12, 0, tzinfo=timezone.utc)
+AFTER = datetime(2020, 8, 2, 12, 0, tzinfo=UTC)
 
 async def stored(server) -> list[dict]:
     return await server.store.fetch("SELECT * FROM submissions")
