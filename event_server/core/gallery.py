@@ -14,7 +14,6 @@ from pathlib import PurePosixPath
 from .model import Gallery, GalleryRoom, GalleryWork, OpenCall, Text
 from .rules import EMAIL, SLUG, WORK_KINDS, YOUTUBE_ID, is_address
 
-ROLES = ("artist", "musician", "data-scientist", "other")
 # Longest accepted text per field, in characters: enough for a letter, too little for a dump.
 LIMITS = {"name": 100, "email": 200, "title": 200, "technique": 200, "description": 4000, "motivation": 6000,
           "links": 2000, "artists": 300, "alt": 1000, "note": 2000}

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 LANGUAGES = ("en", "ru")
+ROLES = ("artist", "musician", "data-scientist", "other")  # who answers an open call, unless it says otherwise
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class OpenCall:
     title: Text
     text: Text
     deadline: datetime
-    roles: tuple[str, ...] = ("artist", "musician", "data-scientist", "other")
+    roles: tuple[str, ...] = ROLES
 
 
 @dataclass(frozen=True)

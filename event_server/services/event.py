@@ -42,6 +42,10 @@ class LiveEvent:
     def now(self) -> datetime:
         return self.clock.now()
 
+    def now_ms(self) -> int:
+        """Now as the store keeps times: integer epoch milliseconds."""
+        return int(self.now().timestamp() * 1000)
+
     def slots(self) -> list[Slot]:
         """Every talk as it will actually run, after the moderators' changes."""
         return slots(self.program, self.overrides)

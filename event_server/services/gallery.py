@@ -63,7 +63,7 @@ class GalleryDesk:
             os.replace(received, self.uploads / name)
             stored = dict(upload=name, upload_kind=upload["type"].kind, upload_type=upload["type"].mime,
                           upload_size=upload["size"])
-        return await submissions.add(self.store, entry, attendee=attendee, now_ms=self._now_ms(), **stored)
+        return await submissions.add(self.store, entry, attendee=attendee, now_ms=self.event.now_ms(), **stored)
 
     async def entry(self, reference: str) -> Entry:
         found = await submissions.get(self.store, reference)
@@ -86,13 +86,13 @@ class GalleryDesk:
         hung, errors = gallery.check_work(entry.id, fields, program_rooms, entry.upload, entry.upload_kind)
         if hung:
             try:
-                await submissions.accept(self.store, hung, note[:gallery.LIMITS["note"]], self._now_ms())
+                await submissions.accept(self.store, hung, note[:gallery.LIMITS["note"]], self.event.now_ms())
             except Refused as exc:
                 return None, {"slug": (exc.message, {})}
         return hung, errors
 
     async def reject(self, entry: Entry, note: str) -> None:
-        await submissions.reject(self.store, entry.id, note[:gallery.LIMITS["note"]], self._now_ms())
+        await submissions.reject(self.store, entry.id, note[:gallery.LIMITS["note"]], self.event.now_ms())
 
     async def upload(self, name: str, public: bool) -> tuple[Path, str]:
         """A stored upload and its sniffed type: to curators always, to everyone once its work hangs."""
@@ -101,6 +101,3 @@ class GalleryDesk:
         if mime is None or not path.is_file():
             raise Refused("not_found", "there is no such file")
         return path, mime
-
-    def _now_ms(self) -> int:
-        return int(self.event.now().timestamp() * 1000)

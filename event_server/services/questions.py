@@ -92,7 +92,7 @@ class QuestionDesk:
         author = _attendee(who)
         self.limits.check(self.limits.ask, author, address)
         question = qa.new_question(secrets.token_urlsafe(9), found, author, name, text,
-                                   self.event.program.event.qa, self._now_ms())
+                                   self.event.program.event.qa, self.event.now_ms())
         await questions.create(self.store, question)
         return Change(None, question)
 
@@ -102,7 +102,7 @@ class QuestionDesk:
         qa.check_vote(found)
         attendee = _attendee(who)
         self.limits.check(self.limits.vote, attendee, address)
-        votes = await (questions.vote(self.store, found.id, attendee, self._now_ms()) if up else
+        votes = await (questions.vote(self.store, found.id, attendee, self.event.now_ms()) if up else
                        questions.unvote(self.store, found.id, attendee))
         if votes is None:  # the store's unique vote per attendee and question said no
             raise (Refused("already_voted", "you have already voted for this question") if up else
@@ -111,13 +111,14 @@ class QuestionDesk:
 
     async def withdraw(self, who: Identity, question: str) -> list[Change]:
         before = await self.question(who, question)
-        after = qa.withdraw(before, who.attendee, self._now_ms())
+        after = qa.withdraw(before, who.attendee, self.event.now_ms())
         return await self._change(before, after, f"attendee:{who.attendee}", "withdraw")
 
     async def moderate(self, who: Identity, question: str, action: str, text: str | None) -> list[Change]:
         """A moderator's action; putting a question on air takes the previous one off (first in the list)."""
         before = await self.question(who, question)
-        after = qa.moderate(before, action, self._now_ms(), qa.clean_text(text or "") if action == "edit" else None)
+        fixed = qa.clean_text(text or "") if action == "edit" else None
+        after = qa.moderate(before, action, self.event.now_ms(), fixed)
         return await self._change(before, after, f"moderator:{who.attendee}", action)
 
     async def votes_of(self, ids: list[str]) -> dict[str, int]:
@@ -129,9 +130,6 @@ class QuestionDesk:
     async def _change(self, before: qa.Question, after: qa.Question, actor: str, action: str) -> list[Change]:
         changed = await questions.change(self.store, before, after, actor, action, after.updated_ms)
         return [Change(before if q.id == before.id else q, q) for q in changed]
-
-    def _now_ms(self) -> int:
-        return int(self.event.now().timestamp() * 1000)
 
 
 def _attendee(who: Identity) -> str:

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from .. import i18n
 from ..core import gallery
+from ..core.model import ROLES
 from ..core.permissions import Can
 from ..store.submissions import Entry
 from .auth import requires
@@ -37,7 +38,7 @@ async def listing(request: web.Request) -> web.Response:
                                           chosen["role"] or None, chosen["kind"] or None, chosen["q"] or None)
     call = services.event.program.open_call
     return render(request, "curate.html", submissions=found, chosen=chosen, counts=await services.gallery.counts(),
-                  roles=call.roles if call else gallery.ROLES)
+                  roles=call.roles if call else ROLES)
 
 
 @requires(Can.CURATE, login=True)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from gallery_support import png_bytes
 
 from event_server.core import gallery
-from event_server.core.model import Gallery, GalleryRoom, GalleryWork, OpenCall, Text
+from event_server.core.model import ROLES, Gallery, GalleryRoom, GalleryWork, OpenCall, Text
 from event_server.core.rules import is_address
 
 
@@ -61,21 +61,21 @@ FIELDS = {"name": " Ada ", "email": "ada@example.org", "role": "musician", "titl
 
 
 def test_a_good_submission_is_trimmed_and_its_links_split():
-    sub, errors = gallery.check_submission(FIELDS, gallery.ROLES, has_upload=False)
+    sub, errors = gallery.check_submission(FIELDS, ROLES, has_upload=False)
     assert errors == {} and sub.name == "Ada" and sub.links == ("https://a.example/1", "https://b.example/2")
 
 
 def test_submission_mistakes_are_named_per_field():
     _, errors = gallery.check_submission({**FIELDS, "email": "ada", "role": "boss", "title": "",
                                           "links": "https://ok.example\nftp://x.example", "motivation": "x" * 7000},
-                                         gallery.ROLES, has_upload=False)
+                                         ROLES, has_upload=False)
     assert set(errors) == {"email", "role", "title", "links", "motivation"}
     assert errors["links"] == ("Links must be full https:// addresses, one per line: {link} is not.",
                                {"link": "ftp://x.example"})
     assert errors["motivation"][1] == {"limit": 6000, "length": 7000}
-    _, errors = gallery.check_submission({**FIELDS, "links": ""}, gallery.ROLES, has_upload=False)
+    _, errors = gallery.check_submission({**FIELDS, "links": ""}, ROLES, has_upload=False)
     assert set(errors) == {"links"}  # something to look at: a link or a file
-    assert gallery.check_submission({**FIELDS, "links": ""}, gallery.ROLES, has_upload=True)[1] == {}
+    assert gallery.check_submission({**FIELDS, "links": ""}, ROLES, has_upload=True)[1] == {}
     for bad in ("http://a.example", "https://", "https://localhost/x", "https://a.example/x y", "javascript:alert(1)"):
         assert not is_address(bad), bad
 
