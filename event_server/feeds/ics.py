@@ -86,9 +86,9 @@ def _description(feed: Feed, slot: Slot) -> str:
         times += ", " + feed._("live Q&A {start}–{end}", start=f"{slot.qa_start.astimezone(tz):%H:%M}",
                                end=f"{slot.end.astimezone(tz):%H:%M}")
     parts.append(f"{times} ({tz.key}).")
-    links = [f"{feed._('Watch in the room')}: {feed.room_url(talk.room)}"]
+    links = [feed._("Watch in the room") + f": {feed.room_url(talk.room)}"]
     if event.livestream:
-        links.append(f"{feed._('Livestream')}: https://www.youtube.com/watch?v={event.livestream}")
+        links.append(feed._("Livestream") + f": https://www.youtube.com/watch?v={event.livestream}")
     links.append(f"{feed._('Talk page')}: {feed.talk_url(talk)}")
     parts.append("\n".join(links))
     return "\n\n".join(parts)

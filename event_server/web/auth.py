@@ -15,6 +15,7 @@ from aiohttp import web
 from .. import i18n
 from ..core.model import Talk
 from ..core.permissions import Can, may, refusal
+from ..i18n import N_
 from ..services.identity import SESSION_COOKIE, YEAR, token_matches
 from .keys import IDENTITY, LANG, SERVICES
 from .render import render
@@ -65,7 +66,7 @@ async def login(request: web.Request) -> web.Response:
                                                 ("curator", settings.curator_token)) if token_matches(token, expected)}
     if not powers:
         return render(request, "login.html", status=403, next=target,
-                      error="This token is not valid. Check it with the organisers.")
+                      error=N_("This token is not valid. Check it with the organisers."))
     response = web.Response(status=303, headers={"Location": target})
     set_cookie(request, response, SESSION_COOKIE, request.app[SERVICES].signer.session.dumps(powers))
     return response

@@ -7,13 +7,14 @@ from aiohttp import web
 
 from .. import i18n
 from ..core.refusal import Refused
+from ..i18n import N_
 from .keys import LANG
 from .render import render
 
 log = logging.getLogger(__name__)
 
-TITLES = {400: "Not possible", 403: "Not allowed", 404: "Not found", 405: "Not allowed", 409: "Not possible",
-          413: "Too large", 429: "Too many requests"}
+TITLES = {400: N_("Not possible"), 403: N_("Not allowed"), 404: N_("Not found"), 405: N_("Not allowed"),
+          409: N_("Not possible"), 413: N_("Too large"), 429: N_("Too many requests"), 500: N_("Error")}
 # A core Refused's code → the HTTP status that says the same (anything else is a 400).
 STATUSES = {"forbidden": 403, "not_found": 404, "rate_limited": 429, "conflict": 409, "too_large": 413}
 
@@ -42,7 +43,7 @@ def _wants_html(request: web.Request, exc: web.HTTPException) -> bool:
 
 def _page(request: web.Request, status: int, message: str) -> web.Response:
     lang = request.get(LANG, "en")
-    title = i18n.gettext(lang, TITLES.get(status, "Error"))
+    title = i18n.gettext(lang, TITLES.get(status, TITLES[500]))
     if status == 404 and not message:
         message = i18n.gettext(lang, "There is no page at this address. It may have moved, or the link has a typo.")
     return render(request, "error.html", status=status, title=title, message=message, code=status)

@@ -28,9 +28,10 @@ def google_calendar_url(request: web.Request, talk: Talk, lang: str) -> str:
     start, end = (slot.start, slot.end) if slot else (talk.start, talk.end)
     speakers = ", ".join(s.name.get(lang) for s in event.program.speakers_of(talk))
     page = f"{base_url(request)}/talks/{talk.slug}?lang={lang}"
+    label = i18n.gettext(lang, "Talk page")
     query = {"action": "TEMPLATE", "text": f"{talk.title.get(lang)} — {speakers}",
              "dates": f"{_utc(start)}/{_utc(end)}", "ctz": event.program.event.timezone.key,
-             "details": f"{i18n.gettext(lang, 'Talk page')}: {page}",
+             "details": f"{label}: {page}",
              "location": f"{base_url(request)}/rooms/{talk.room}?lang={lang}"}
     return "https://calendar.google.com/calendar/render?" + urlencode(query)
 

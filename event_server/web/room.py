@@ -6,11 +6,12 @@ import mimetypes
 
 from aiohttp import web
 
+from .. import i18n
 from ..core.permissions import Can
 from ..media.recordings import recording_file
 from ..services.identity import SESSION_COOKIE
 from .auth import requires, set_cookie
-from .keys import SERVICES
+from .keys import LANG, SERVICES
 from .render import render
 
 mimetypes.add_type("video/webm", ".webm")
@@ -55,7 +56,8 @@ async def speak(request: web.Request) -> web.Response:
     slug = signer.speaker_of(request.match_info["token"])
     speaker = event.program.speaker(slug) if slug else None
     if speaker is None:
-        raise web.HTTPNotFound(text="This speaker link is not valid any more: ask the organisers for a new one.")
+        raise web.HTTPNotFound(text=i18n.gettext(request.get(LANG, "en"), "This speaker link is not valid any more: "
+                                                 "ask the organisers for a new one."))
     now = event.now()
     own = [s for s in event.slots() if slug in s.talk.speakers]
     state = event.room_state(own[0].talk.room, now) if own else None
