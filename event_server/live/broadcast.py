@@ -13,6 +13,8 @@ callbacks) and changes only how bytes reach websocket clients:
   ``bytes`` are ``transport.write()``-n to every websocket recipient in one
   loop: no task, queue put or writer wake-up per recipient. Long-polling
   clients (and sockets still upgrading) keep the stock queued path.
+* **A socket's rooms are indexed**, so joining, leaving and disconnecting
+  cost the same in an empty room and a full one.
 * **Bounded backlog.** ``transport.write`` never blocks; when a client's
   unsent bytes exceed ``max_backlog`` it cannot keep up, so its connection is
   aborted instead of letting memory grow. socket.io-client reconnects and the
@@ -28,7 +30,9 @@ Internals relied on (hence the version pin, checked by ``install``):
 ``engineio.async_drivers.aiohttp.WebSocket`` (constructed per upgrade from the
 server's ``_async['websocket']`` with the bound ``AsyncSocket._websocket_handler``),
 ``AsyncSocket.send/poll/queue/upgraded/upgrading/check_ping_timeout``,
-``AsyncServer.sockets``, ``AsyncManager.emit/get_participants`` and
+``AsyncServer.sockets``, ``AsyncManager.emit/get_participants``,
+``BaseManager.rooms/basic_enter_room/basic_leave_room/basic_disconnect/
+get_rooms/callbacks/pending_connect/pending_disconnect`` and
 aiohttp's ``BaseRequest.transport``. Tested in tests/live/test_broadcast.py
 with the stock Python and Node socket.io clients.
 """
@@ -147,6 +151,42 @@ class _WebSocket(_StockWebSocket):
 
 
 class _BroadcastManager(AsyncManager):
+    """Fast emits (below), and which rooms each socket is in, kept as it
+    changes. The stock manager finds a socket's rooms by scanning every room
+    of the namespace, on each disconnect and ``sio.rooms(sid)``: with an
+    ``att:<id>`` room per attendee that is O(people) per leave, so a room
+    filling or emptying at once (a reconnect storm) costs O(people²)."""
+
+    _rooms_of: dict  # (namespace, sid) -> {room: None}, set by install
+
+    def basic_enter_room(self, sid, namespace, room, eio_sid=None):
+        super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)
+        self._rooms_of.setdefault((namespace, sid), {})[room] = None
+
+    def basic_leave_room(self, sid, namespace, room):
+        super().basic_leave_room(sid, namespace, room)
+        rooms = self._rooms_of.get((namespace, sid))
+        if rooms is not None:
+            rooms.pop(room, None)
+            if not rooms:
+                del self._rooms_of[namespace, sid]
+
+    def get_rooms(self, sid, namespace):
+        return [r for r in self._rooms_of.get((namespace, sid), ()) if r is not None]
+
+    def basic_disconnect(self, sid, namespace, **kwargs):
+        # the stock method minus its scan of every room (python-socketio 5.18.1)
+        if namespace not in self.rooms:
+            return
+        for room in list(self._rooms_of.get((namespace, sid), ())):
+            self.basic_leave_room(sid, namespace, room)
+        self.callbacks.pop(sid, None)
+        for pending in (self.pending_connect, self.pending_disconnect):
+            if sid in pending.get(namespace, ()):
+                pending[namespace].remove(sid)
+                if not pending[namespace]:
+                    del pending[namespace]
+
     async def emit(self, event, data, namespace, room=None, skip_sid=None,
                    callback=None, to=None, **kwargs):
         room = to or room
@@ -207,6 +247,7 @@ def install(sio, *, compress: bool = False,
         # putting _BroadcastManager after it in the MRO speeds that step up.
         sio.manager.__class__ = _BroadcastManager if cls is AsyncManager \
             else type(f'Broadcast{cls.__name__}', (cls, _BroadcastManager), {})
+        sio.manager._rooms_of = {}
     ws_cls = type('WebSocket', (_WebSocket,),
                   {'compress': compress, 'max_backlog': max_backlog})
     # _async is the driver module's dict, shared by all servers: copy it.

@@ -1,4 +1,5 @@
-"""Approximate head counts per room, pushed at most once a second, and only when they change.
+"""Approximate head counts per room, pushed at most once a second (less often in a full room: see
+PUSH_BUDGET), and only when they change. A newcomer gets the count with its join's answer.
 
 With several workers (REDIS_URL) each counts its own sockets, keeps that count in Redis and shows the
 sum over all workers; when its own count changes it tells the others (a "presence" notice), who push
@@ -16,7 +17,9 @@ import socketio
 from .cluster import STALE, Cluster
 
 PREFIX = "room:"
-PUSH_EVERY = 1.0  # seconds: at most one room:presence per room per second
+PUSH_EVERY = 1.0  # seconds: at most one room:presence per room per second…
+PUSH_BUDGET = 1000  # …and at most this many room:presence deliveries per second per room on a worker:
+# a full room hears the count less often (10,000 people: every 10 s) rather than spend its broadcasts on it
 
 
 def sio_room(slug: str) -> str:
@@ -43,7 +46,7 @@ class Presence:
         return self.local(name) + self.counts[name].others
 
     def local(self, name: str) -> int:
-        return sum(1 for _ in self.sio.manager.get_participants("/", name))
+        return len(self.sio.manager.rooms.get("/", {}).get(name, ()))  # O(1): the room's own size
 
     def changed(self, name: str, joined: bool = False) -> None:
         count = self.counts[name]
@@ -53,7 +56,8 @@ class Presence:
             return
         count.pending = True
         # a little later than now: a leaving socket is removed from its rooms after the disconnect handler
-        delay = max(0.1, count.pushed_at + PUSH_EVERY - time.monotonic())
+        every = max(PUSH_EVERY, self.local(name) / PUSH_BUDGET)
+        delay = max(0.1, count.pushed_at + every - time.monotonic())
         asyncio.get_running_loop().call_later(delay, lambda: asyncio.ensure_future(self.push(name)))
 
     def left(self, sid: str) -> None:

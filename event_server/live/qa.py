@@ -7,8 +7,6 @@ per room.
 """
 from __future__ import annotations
 
-import asyncio
-
 import socketio
 
 from ..core import qa
@@ -16,42 +14,37 @@ from ..core.permissions import Can, may
 from ..services.questions import Change, QuestionDesk
 from .actions import Context, action, field
 from .presence import sio_room
-
-TALLY_INTERVAL = 0.25  # at most four tallies per second per room
+from .tick import Tick
 
 
 class Tally:
-    """Collects voted-on questions per room; one short-lived task per busy room sends them in batches.
+    """The questions voted on in each room since the last tick; sent as one `qa:tally` per room per tick.
 
-    Each batch carries the absolute counts read from the store when it is sent, not the ones noted:
+    Each tally carries the absolute counts read from the store when it is sent, not the ones noted:
     with several workers batching their own votes, whichever tally arrives last is then still right
     (or newer), instead of one worker's older count overwriting another's newer one.
     """
 
-    def __init__(self, sio: socketio.AsyncServer, desk: QuestionDesk):
-        self.sio, self.desk = sio, desk
+    def __init__(self, sio: socketio.AsyncServer, desk: QuestionDesk, tick: Tick):
+        self.sio, self.desk, self.tick = sio, desk, tick
         self.pending: dict[str, set[str]] = {}  # room → questions voted on since its last tally
-        self.tasks: dict[str, asyncio.Task] = {}
+        tick.on_tick(self.send)
 
     def note(self, room: str, question: str) -> None:
         self.pending.setdefault(room, set()).add(question)
-        if room not in self.tasks:
-            self.tasks[room] = asyncio.create_task(self._send(room))
+        self.tick.poke()
 
-    async def _send(self, room: str) -> None:
-        try:
-            while batch := self.pending.pop(room, None):
-                votes = await self.desk.votes_of(sorted(batch))
-                await self.sio.emit("qa:tally", {"room": room, "votes": votes}, room=sio_room(room))
-                await asyncio.sleep(TALLY_INTERVAL)
-        finally:
-            self.tasks.pop(room, None)
+    async def send(self) -> None:
+        batches, self.pending = self.pending, {}
+        for room, batch in batches.items():
+            votes = await self.desk.votes_of(sorted(batch))
+            await self.sio.emit("qa:tally", {"room": room, "votes": votes}, room=sio_room(room))
 
 
 class QaActions:
-    def __init__(self, sio: socketio.AsyncServer, desk: QuestionDesk):
+    def __init__(self, sio: socketio.AsyncServer, desk: QuestionDesk, tick: Tick):
         self.sio, self.desk = sio, desk
-        self.tally = Tally(sio, desk)
+        self.tally = Tally(sio, desk, tick)
 
     async def publish(self, changes: list[Change]) -> None:
         """Tell each group that may see a question about its change (after the commit)."""

@@ -1,5 +1,6 @@
 """One live service per app: the socket.io server and everything that keeps its rooms live — the action
-table, presence, tallies, the scheduler, the programme watcher and the cluster subscriptions. The app
+table, presence, the tick that coalesces tallies, the scheduler, the programme watcher and the cluster
+subscriptions. The app
 factory makes it; nothing here is module-level state, so two apps in one process share nothing.
 
 Every action is answered by an ack, `{ok: true, ...}` or `{ok: false, error: {code, message}}`: the
@@ -31,6 +32,7 @@ from .cluster import Cluster
 from .presence import PREFIX, Presence
 from .qa import QaActions
 from .room import RoomActions
+from .tick import Tick
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 64 * 1024  # bytes of one socket.io message
@@ -47,7 +49,8 @@ class LiveService:
         broadcast.install(self.sio, compress=settings.ws_compression)
         self.sio.attach(app)
         self.presence = Presence(self.sio, self.cluster)
-        self.qa = QaActions(self.sio, services.questions)
+        self.tick = Tick()
+        self.qa = QaActions(self.sio, services.questions, self.tick)
         self.rooms = RoomActions(self.sio, services.event, self.presence, joined=[self.qa.joined])
         self.actions = actions_of(self.rooms, self.qa)
         self.scheduler = Scheduler(services.event, self.rooms.publish)
@@ -69,6 +72,7 @@ class LiveService:
         """After the store opened: the cluster, then the scheduler, the file watcher and shared head counts."""
         await self.cluster.start()
         self.scheduler.start()
+        self.tick.start()
         self.tasks.append(asyncio.create_task(watch(self.services.event), name="programme watcher"))
         if self.cluster.shared:
             self.tasks.append(asyncio.create_task(self.presence.keep_counting(), name="presence"))
@@ -79,6 +83,7 @@ class LiveService:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.scheduler.stop()
+        await self.tick.stop()
         await self.cluster.stop()
 
     async def close_sockets(self, app: web.Application) -> None:

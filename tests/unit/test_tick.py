@@ -1,0 +1,63 @@
+"""The tick that coalesces votes (live/tick.py), on a clock the test moves: one send per tick however
+many votes, ticks on a fixed schedule even when a send is slow, nothing while idle."""
+from __future__ import annotations
+
+import asyncio
+
+from event_server.live.tick import Tick
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def time(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+async def ticking(flush_takes: float = 0.0):
+    clock, sent = Clock(), []
+    tick = Tick(0.1, clock=clock.time, sleep=clock.sleep)
+
+    async def flush():
+        sent.append(round(clock.now, 3))
+        clock.now += flush_takes
+        await asyncio.sleep(0)  # a send awaits the store and the sockets: votes arrive meanwhile
+    tick.on_tick(flush)
+    tick.start()
+    return tick, clock, sent
+
+
+async def test_many_pokes_within_a_tick_are_one_send():
+    tick, _, sent = await ticking()
+    for _ in range(1000):
+        tick.poke()
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert sent == [0.1]
+    await tick.stop()
+
+
+async def test_it_ticks_on_a_fixed_schedule_even_when_a_send_is_slow():
+    tick, clock, sent = await ticking(flush_takes=0.06)
+    tick.poke()
+    while len(sent) < 5:
+        tick.poke()  # votes keep coming
+        await asyncio.sleep(0)
+    assert sent == [0.1, 0.2, 0.3, 0.4, 0.5]  # not 0.1, 0.26, 0.42, … as when each wait followed a send
+    await tick.stop()
+
+
+async def test_idle_it_sends_nothing_and_stop_sends_what_is_noted():
+    tick, clock, sent = await ticking()
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert sent == [] and clock.now == 0.0  # asleep on the event, not polling
+    tick.pending.set()
+    tick.task.cancel()
+    await tick.stop()
+    assert len(sent) == 1
