@@ -1,6 +1,7 @@
 // The visible Q&A queue of the room's current talk, kept in step with the server's pushes.
 // Shared by the attendee panel, the speaker view, the moderator queue and the overlay.
 import { call, connect, join } from "/static/js/socket.js";
+import { byOrder, visible } from "/static/js/qa_rules.js";
 
 export class Queue {
   constructor(room) {
@@ -27,10 +28,7 @@ export class Queue {
 
   upsert(question) {
     if (question.talk !== this.talk) return false;
-    const visible = question.state !== "withdrawn" &&
-      (this.privileged || ["approved", "answered"].includes(question.state) ||
-       (question.state === "pending" && this.mine.has(question.id)));
-    if (visible) this.questions.set(question.id, question);
+    if (visible(question, this)) this.questions.set(question.id, question);
     else this.questions.delete(question.id);
     return true;
   }
@@ -42,11 +40,9 @@ export class Queue {
     }
   }
 
-  // Most votes first, then oldest first: the same order as the server's.
+  // In the server's order: votes change it between snapshots.
   inState(...states) {
-    return [...this.questions.values()]
-      .filter((q) => states.includes(q.state))
-      .sort((a, b) => b.votes - a.votes || a.created - b.created || (a.id < b.id ? -1 : 1));
+    return [...this.questions.values()].filter((q) => states.includes(q.state)).sort(byOrder);
   }
 
   onAir() {
