@@ -2,8 +2,8 @@
 // button sends schedule:adjust after a confirmation (none of these can be undone), and shows the
 // server's answer. The server checks the moderator's permission on every call.
 import { connect, call, join } from "/static/js/socket.js";
+import { serverNow, syncClock } from "/static/js/clock.js";
 import { formatCountdown } from "/static/js/times.js";
-import { serverNow, syncClock } from "/static/js/player.js";
 
 const root = document.getElementById("moderate");
 const lang = document.body.dataset.lang || "en";

@@ -1,27 +1,6 @@
 // Synchronised playback: every page plays the premiere at the same position, the server's idea of
-// "now" minus the talk's start. The clock offset to the server is estimated NTP-style from several
-// clock:sync round trips, keeping the ones with the lowest delay (least queueing, least error).
-import { call } from "/static/js/socket.js";
-import { serverOffsetMs } from "/static/js/times.js";
-
-const localNow = () => performance.timeOrigin + performance.now();  // monotonic, sub-millisecond
-let offsetMs = serverOffsetMs;  // from the page's render time until the first sync answers
-
-export const serverNow = () => localNow() + offsetMs;
-
-export async function syncClock(samples = 8, keep = 3) {
-  const results = [];
-  for (let i = 0; i < samples; i++) {
-    const t0 = localNow();
-    const reply = await call("clock:sync", { t0 });
-    const t3 = localNow();
-    if (reply.ok) results.push({ delay: t3 - t0, offset: reply.server_time - (t0 + t3) / 2 });
-  }
-  if (!results.length) return offsetMs;
-  const best = results.sort((a, b) => a.delay - b.delay).slice(0, keep).map((r) => r.offset).sort((a, b) => a - b);
-  offsetMs = best[Math.floor(best.length / 2)];
-  return offsetMs;
-}
+// "now" (clock.js) minus the talk's start.
+import { serverNow } from "/static/js/clock.js";
 
 const SEEK_ABOVE = 1.0;  // seconds of drift corrected by seeking; below, by nudging the rate
 const NUDGE_ABOVE = 0.02;  // below this, leave the rate alone (the media clock jitters by a few ms)
@@ -58,7 +37,7 @@ export class LivePlayer {
     this.seekLead = 0.2;
     video.addEventListener("loadedmetadata", () => { this.seek(this.target()); this.play(); }, { once: true });
     video.addEventListener("seeked", () => {
-      this.seekLead = Math.min(3, (localNow() - this.seekStarted) / 1000);
+      this.seekLead = Math.min(3, (performance.now() - this.seekStarted) / 1000);
     });
     video.src = this.info.file;
     this.screen.replaceChildren(video);
@@ -106,7 +85,7 @@ export class LivePlayer {
 
   // Seeking a sparse-keyframe file takes time: aim ahead by how long the last seek took.
   seek(target) {
-    this.seekStarted = localNow();
+    this.seekStarted = performance.now();
     this.video.currentTime = Math.max(0, target + this.seekLead);
   }
 

@@ -2,8 +2,9 @@
 // sync, the live Q&A with the livestream, the break and the end. On a reconnect socket.io fires
 // "connect" again: we re-join and re-sync the clock, without a reload.
 import { connect, join } from "/static/js/socket.js";
+import { serverNow, syncClock } from "/static/js/clock.js";
 import { formatCountdown } from "/static/js/times.js";
-import { LivePlayer, serverNow, syncClock } from "/static/js/player.js";
+import { LivePlayer } from "/static/js/player.js";
 
 const root = document.getElementById("room");
 const lang = document.body.dataset.lang || "en";

@@ -1,6 +1,8 @@
 // The speaker's private page: which phase the room is in, live, and whether it is their talk.
-// Their countdown runs on the server's clock (times.js); the session cookie tells the server who they are.
+// Their countdown (data-countdown, run by times.js) follows their slot when a moderator moves it, on
+// the page's one server clock, refined here over the socket. The session cookie tells the server who they are.
 import { connect, join } from "/static/js/socket.js";
+import { syncClock } from "/static/js/clock.js";
 
 const root = document.getElementById("speaker-room");
 const labels = JSON.parse(document.getElementById("phase-labels").textContent);
@@ -32,6 +34,7 @@ if (root.dataset.room) {
   socket.on("connect", async () => {
     const reply = await join(root.dataset.room);
     if (reply.ok) render(reply.state);
+    await syncClock(4);
   });
   socket.on("room:state", (state) => { if (state.room === root.dataset.room) render(state); });
 }

@@ -1,11 +1,11 @@
 // Times on pages are written in the event's zone. Beside each, show the visitor's own time when
 // their zone differs; and run countdowns on the server's clock (which a rehearsal shifts).
+import { serverNow } from "/static/js/clock.js";
+
 const body = document.body;
 const eventZone = body.dataset.eventTz;
 const visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const lang = body.dataset.lang || "en";
-export const serverOffsetMs = Date.parse(body.dataset.serverNow) - Date.now();
-export const serverNow = () => Date.now() + serverOffsetMs;
 
 function hm(date, zone) {
   return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: zone }).format(date);
