@@ -3,18 +3,14 @@
 // server's answer. The server checks the moderator's permission on every call.
 import { connect, call, join } from "/static/js/socket.js";
 import { serverNow, syncClock } from "/static/js/clock.js";
-import { formatCountdown } from "/static/js/times.js";
+import { text } from "/static/js/format.js";
+import { countdownTo, runs, showSlots } from "/static/js/room_state.js";
 
 const root = document.getElementById("moderate");
-const lang = document.body.dataset.lang || "en";
 const status = root.querySelector("[data-status]");
 const phase = root.querySelector("[data-field=phase]");
 const labels = JSON.parse(phase.dataset.labels);
 let state = JSON.parse(document.getElementById("room-state").textContent);
-
-const hm = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: document.body.dataset.eventTz });
-const text = (value) => (value && (value[lang] || value.en || Object.values(value)[0])) || "";
-const at = (seconds) => state.server_time + seconds * 1000;
 
 function render(next) {
   state = next;
@@ -24,28 +20,18 @@ function render(next) {
   root.querySelector("[data-field=now-title]").textContent = text(state.talks[state.talk || state.next_talk]?.title);
   root.querySelector("[data-now-actions]").hidden = !state.talk;
   root.querySelector("[data-adjust=end_qa]").hidden = state.phase !== "qa";
-  for (const slot of state.slots) {
-    const row = root.querySelector(`[data-slot="${CSS.escape(slot.talk)}"]`);
-    if (!row) continue;
-    for (const [key, when] of [["start", slot.start], ["qa", slot.qa_start], ["end", slot.end]]) {
-      const el = row.querySelector(`[data-${key}]`);
-      el.dateTime = when;
-      el.textContent = hm.format(new Date(when));
-    }
-    row.classList.toggle("cancelled", slot.status !== "confirmed");
-    row.classList.toggle("now", slot.talk === state.talk);
-    row.querySelector("[data-cancelled]").hidden = slot.status === "confirmed";
+  for (const [slot, row] of showSlots(root, state, { start: "start", qa: "qa_start", end: "end" })) {
     // a started talk is changed from the "now" card; one that is over, not at all (the server says so too)
     const started = Date.parse(slot.start) <= serverNow();
     row.classList.toggle("past", Date.parse(slot.end) <= serverNow());
-    for (const button of row.querySelectorAll("button")) button.disabled = started || slot.status !== "confirmed";
+    for (const button of row.querySelectorAll("button")) button.disabled = started || !runs(slot);
   }
   tick();
 }
 
 function tick() {
   const seconds = state.seconds_left ?? state.starts_in;
-  root.querySelector("[data-field=left]").textContent = seconds == null ? "" : formatCountdown(at(seconds) - serverNow());
+  root.querySelector("[data-field=left]").textContent = seconds == null ? "" : countdownTo(state, seconds);
 }
 
 async function adjust(button) {

@@ -1,6 +1,7 @@
 // Synchronised playback: every page plays the premiere at the same position, the server's idea of
 // "now" (clock.js) minus the talk's start.
 import { serverNow } from "/static/js/clock.js";
+import { text } from "/static/js/format.js";
 
 const SEEK_ABOVE = 1.0;  // seconds of drift corrected by seeking; below, by nudging the rate
 const NUDGE_ABOVE = 0.02;  // below this, leave the rate alone (the media clock jitters by a few ms)
@@ -32,8 +33,7 @@ export class LivePlayer {
     const video = this.video = document.createElement("video");
     video.playsInline = true;
     video.preload = "auto";
-    const title = this.info.title || {};
-    video.setAttribute("aria-label", title[document.body.dataset.lang] || title.en || "");
+    video.setAttribute("aria-label", text(this.info.title));
     this.seekLead = 0.2;
     video.addEventListener("loadedmetadata", () => { this.seek(this.target()); this.play(); }, { once: true });
     video.addEventListener("seeked", () => {

@@ -1,6 +1,7 @@
 // The visible Q&A queue of the room's current talk, kept in step with the server's pushes.
 // Shared by the attendee panel, the speaker view, the moderator queue and the overlay.
 import { call, connect, join } from "/static/js/socket.js";
+import { text } from "/static/js/format.js";
 import { byOrder, visible } from "/static/js/qa_rules.js";
 
 export class Queue {
@@ -17,8 +18,7 @@ export class Queue {
 
   load(snapshot) {
     this.talk = snapshot.talk;
-    const title = snapshot.title ?? {};
-    this.title = title[document.documentElement.lang] ?? title.en ?? "";
+    this.title = text(snapshot.title);
     this.open = snapshot.open;
     this.privileged = Boolean(snapshot.privileged);
     this.questions = new Map(snapshot.questions.map((q) => [q.id, q]));

@@ -2,21 +2,19 @@
 // sync, the live Q&A with the livestream, the break and the end. On a reconnect socket.io fires
 // "connect" again: we re-join and re-sync the clock, without a reload.
 import { connect, join } from "/static/js/socket.js";
-import { serverNow, syncClock } from "/static/js/clock.js";
-import { formatCountdown } from "/static/js/times.js";
+import { syncClock } from "/static/js/clock.js";
+import { clockTime, text } from "/static/js/format.js";
 import { LivePlayer } from "/static/js/player.js";
+import { at, countdownTo, showSlots, slotOf } from "/static/js/room_state.js";
 
 const root = document.getElementById("room");
-const lang = document.body.dataset.lang || "en";
 const panels = Object.fromEntries([...root.querySelectorAll("[data-panel]")].map((p) => [p.dataset.panel, p]));
 const unmute = root.querySelector("[data-action=unmute]");
 let state = JSON.parse(document.getElementById("room-state").textContent);
 let player = null;
 
-const text = (value) => (value && (value[lang] || value.en || Object.values(value)[0])) || "";
 const fields = (name) => root.querySelectorAll(`[data-field="${name}"]`);
 const setText = (name, value) => fields(name).forEach((el) => { el.textContent = value; });
-const at = (seconds) => state.server_time + seconds * 1000;  // an instant on the server's clock
 
 function speakers(info) {
   return (info?.speakers || []).map((s) => text(s.name)).join(", ");
@@ -41,17 +39,16 @@ function render(next) {
     setText("next-title", text(info?.title));
     setText("next-speakers", speakers(info));
     // the slot's own start, not server_time + starts_in: float rounding would show 10:09 for 10:10
-    const starts = new Date(state.slots.find((s) => s.talk === state.next_talk)?.start ?? Math.round(at(state.starts_in)));
-    setText("next-at", new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-      timeZone: document.body.dataset.eventTz }).format(starts));
+    const starts = slotOf(state, state.next_talk)?.start ?? Math.round(at(state, state.starts_in));
+    setText("next-at", clockTime(new Date(starts)));
   }
   if (state.talk) { setText("title", text(info?.title)); setText("speakers", speakers(info)); }
-  renderTimeline();
+  showSlots(root, state, { start: "start" });
 
   const samePremiere = previous.phase === "premiere" && previous.talk === state.talk && player;
   if (state.phase === "premiere" && !samePremiere) startPremiere(info);
   if (state.phase !== "premiere" && player) { player.stop(); player = null; unmute.hidden = true; }
-  if (state.phase === "premiere" && player) player.startMs = at(-state.offset);  // a moderator moved it
+  if (state.phase === "premiere" && player) player.startMs = at(state, -state.offset);  // a moderator moved it
   showLivestream(state.phase === "qa");
   tick();
 }
@@ -59,7 +56,7 @@ function render(next) {
 function startPremiere(info) {
   player?.stop();
   const screen = panels.premiere.querySelector("[data-field=screen]");
-  player = new LivePlayer(screen, info, at(-state.offset), {
+  player = new LivePlayer(screen, info, at(state, -state.offset), {
     onMuted: (muted) => { unmute.hidden = !muted; },
     onBehind: (behind) => { panels.premiere.querySelector("[data-field=behind]").hidden = !behind; },
   });
@@ -79,26 +76,9 @@ function showLivestream(on) {
   holder.replaceChildren(frame);
 }
 
-function renderTimeline() {
-  const hm = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: document.body.dataset.eventTz });
-  for (const slot of state.slots) {
-    const row = root.querySelector(`[data-slot="${CSS.escape(slot.talk)}"]`);
-    if (!row) continue;
-    const time = row.querySelector("[data-start]");
-    time.dateTime = slot.start;
-    time.textContent = hm.format(new Date(slot.start));
-    row.classList.toggle("cancelled", slot.status !== "confirmed");
-    row.classList.toggle("now", slot.talk === state.talk);
-    row.querySelector("[data-cancelled]").hidden = slot.status === "confirmed";
-  }
-}
-
 function tick() {
-  if (state.starts_in != null) setText("countdown", formatCountdown(at(state.starts_in) - serverNow()));
-  if (state.phase === "qa") {
-    const left = formatCountdown(at(state.seconds_left) - serverNow());
-    setText("qa-left", left);
-  }
+  if (state.starts_in != null) setText("countdown", countdownTo(state, state.starts_in));
+  if (state.phase === "qa") setText("qa-left", countdownTo(state, state.seconds_left));
 }
 
 async function enter() {

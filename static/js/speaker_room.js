@@ -3,12 +3,12 @@
 // the page's one server clock, refined here over the socket. The session cookie tells the server who they are.
 import { connect, join } from "/static/js/socket.js";
 import { syncClock } from "/static/js/clock.js";
+import { text } from "/static/js/format.js";
+import { runs } from "/static/js/room_state.js";
 
 const root = document.getElementById("speaker-room");
 const labels = JSON.parse(document.getElementById("phase-labels").textContent);
 const mine = new Set(root.dataset.mine.split(" "));
-const lang = document.body.dataset.lang || "en";
-const text = (value) => (value && (value[lang] || value.en || Object.values(value)[0])) || "";
 
 function render(state) {
   root.dataset.phase = state.phase;
@@ -18,15 +18,10 @@ function render(state) {
   if (!phase) return;
   phase.textContent = labels[state.phase] + (talk ? ` · ${text(talk.title)}` : "");
   phase.classList.toggle("yours", mine.has(state.talk));
-  for (const slot of state.slots) {  // a moderator's change moves the countdown too
-    if (mine.has(slot.talk)) {
-      const counter = root.querySelector("[data-countdown]");
-      if (counter && slot.status === "confirmed" && Date.parse(slot.end) > state.server_time) {
-        counter.dataset.countdown = slot.start;
-        break;
-      }
-    }
-  }
+  const counter = root.querySelector("[data-countdown]");
+  // their next slot that is still on: a moderator's change moves the countdown too
+  const next = state.slots.find((s) => mine.has(s.talk) && runs(s) && Date.parse(s.end) > state.server_time);
+  if (counter && next) counter.dataset.countdown = next.start;
 }
 
 if (root.dataset.room) {

@@ -1,39 +1,27 @@
-// Times on pages are written in the event's zone. Beside each, show the visitor's own time when
-// their zone differs; and run countdowns on the server's clock (which a rehearsal shifts).
+// Every page: times are written in the event's zone; beside each, show the visitor's own time when
+// their zone differs. And run the page's countdowns (data-countdown) on the server's clock.
 import { serverNow } from "/static/js/clock.js";
+import { clockTime, eventZone, formatCountdown, visitorTime } from "/static/js/format.js";
 
-const body = document.body;
-const eventZone = body.dataset.eventTz;
 const visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const lang = body.dataset.lang || "en";
-
-function hm(date, zone) {
-  return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: zone }).format(date);
-}
 
 if (visitorZone && eventZone && visitorZone !== eventZone) {
   const sample = new Date();
-  if (hm(sample, visitorZone) !== hm(sample, eventZone)) {
+  if (clockTime(sample, visitorZone) !== clockTime(sample)) {  // another name for the same offset is no news
     for (const el of document.querySelectorAll("time[data-local]")) {
       const hint = document.createElement("span");
       hint.className = "local-time";
-      hint.textContent = `(${hm(new Date(el.dateTime), visitorZone)} ${body.dataset.yourTime})`;
+      hint.textContent = `(${visitorTime(new Date(el.dateTime))} ${document.body.dataset.yourTime})`;
       el.after(hint);
     }
     for (const note of document.querySelectorAll(".local-note")) note.hidden = false;
   }
 }
 
-export function formatCountdown(ms) {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const d = Math.floor(s / 86400), h = Math.floor(s / 3600) % 24, m = Math.floor(s / 60) % 60, sec = s % 60;
-  const pad = (n) => String(n).padStart(2, "0");
-  return (d ? `${d}d ` : "") + `${pad(h)}:${pad(m)}:${pad(sec)}`;
-}
-
 const countdowns = document.querySelectorAll("[data-countdown]");
 function tick() {
   for (const el of countdowns) {
+    // read each time: the speaker's page moves it when a moderator moves their talk
     const left = Date.parse(el.dataset.countdown) - serverNow();
     // once it has begun, say so rather than sit at 00:00:00
     el.textContent = left <= 0 && el.dataset.started ? el.dataset.started : formatCountdown(left);
