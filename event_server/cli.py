@@ -7,8 +7,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from . import __version__
 from .app import serve
-from .config import Settings, parse_instant
+from .config import Settings, SettingsError, parse_instant
 from .core.model import Program
 from .core.rules import parse_duration
 from .core.timeline import slots
@@ -19,6 +20,7 @@ from .services.identity import Signer
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="event-server", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="validate a programme file and summarise it")
@@ -50,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     links.set_defaults(run=run_speaker_links)
 
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except SettingsError as exc:  # a bad PORT, START_AT… in the environment: a usage error, as for a flag
+        print(f"event-server: {exc}", file=sys.stderr)
+        return 2
 
 
 def _duration(text: str) -> timedelta:
@@ -108,12 +114,8 @@ def summary(program: Program) -> str:
 
 def run_serve(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        settings = Settings.from_env(program=args.program, host=args.host, port=args.port, start_in=args.start_in,
-                                     start_at=args.start_at)
-    except ValueError as exc:  # a bad START_AT (or PORT…) in the environment
-        print(exc, file=sys.stderr)
-        return 2
+    settings = Settings.from_env(program=args.program, host=args.host, port=args.port, start_in=args.start_in,
+                                 start_at=args.start_at)
     if load_or_report(settings.program) is None:
         return 1
     serve(settings.with_secrets())

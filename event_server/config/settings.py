@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import secrets
 from collections.abc import Mapping
@@ -41,16 +42,21 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] = os.environ, **overrides) -> Settings:
         values: dict[str, Any] = dict(
             program=Path(env.get("PROGRAM", "program/mlart-datafest-2020.yaml")),
-            host=env.get("HOST", "127.0.0.1"), port=int(env.get("PORT", "8080")),
+            host=env.get("HOST", "127.0.0.1"),
+            port=_setting(env, "PORT", 8080, int, "a whole number from 0 to 65535", lambda n: 0 <= n <= 65535),
             data_dir=Path(env.get("DATA_DIR", "data")), database_url=env.get("DATABASE_URL", ""),
             redis_url=env.get("REDIS_URL") or None, secret_key=env.get("SECRET_KEY", ""),
             public_url=(env.get("PUBLIC_URL") or "").rstrip("/") or None,
             moderator_token=env.get("MODERATOR_TOKEN") or None, curator_token=env.get("CURATOR_TOKEN") or None,
-            ws_compression=env.get("WS_COMPRESSION", "") in ("1", "true", "yes"),
-            trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
-            qa_ask_interval=float(env.get("QA_ASK_INTERVAL", "15")),
-            qa_votes_per_second=float(env.get("QA_VOTES_PER_SECOND", "5")),
-            start_at=parse_instant(env["START_AT"]) if env.get("START_AT") else None)
+            ws_compression=_setting(env, "WS_COMPRESSION", False, lambda text: SWITCH[text.lower()],
+                                    "1, true, yes or on (or 0, false, no, off)"),
+            trusted_proxies=_setting(env, "TRUSTED_PROXIES", 0, int, "a whole number, 0 or more", lambda n: n >= 0),
+            qa_ask_interval=_setting(env, "QA_ASK_INTERVAL", 15.0, float, "a number of seconds, 0 or more "
+                                     "(0: no limit)", lambda x: 0 <= x < math.inf),
+            qa_votes_per_second=_setting(env, "QA_VOTES_PER_SECOND", 5.0, float, "a number, 0 or more (0: no limit)",
+                                         lambda x: 0 <= x < math.inf),
+            start_at=_setting(env, "START_AT", None, parse_instant, "an ISO 8601 instant with its UTC offset, "
+                              "e.g. 2026-11-23T18:00:00+03:00"))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -78,6 +84,27 @@ class Settings:
                 log.warning("%s is not set: generated one and saved it in %s", name, path)
             values[attr] = path.read_text().strip()
         return replace(self, **values)
+
+
+class SettingsError(ValueError):
+    """A variable of the environment that cannot be used; the message names it and says what it takes."""
+
+
+SWITCH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def _setting(env: Mapping[str, str], name: str, default, parse, expected: str, ok=lambda value: True):
+    """`name` parsed from the environment (unset or empty: `default`), or an error that names it."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = parse(text)
+        if ok(value):
+            return value
+    except (ValueError, KeyError):
+        pass
+    raise SettingsError(f"{name} must be {expected}, got {text!r}")
 
 
 def parse_instant(text: str) -> datetime:
