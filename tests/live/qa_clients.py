@@ -10,10 +10,11 @@ PUSHED = ("room:state", "room:presence", "qa:snapshot", "qa:question", "qa:tally
 
 
 class Client:
-    def __init__(self, url: str, cookie: str = "", auth: dict | None = None):
+    def __init__(self, url: str, cookie: str = "", auth: dict | None = None,
+                 http: aiohttp.ClientSession | None = None):
         self.url, self.cookie, self.auth = url, cookie, auth
         self.events: list[tuple[str, dict]] = []
-        self.sio = socketio.AsyncClient()
+        self.sio = socketio.AsyncClient(http_session=http)  # http: e.g. one bound to a source address
         for name in PUSHED:
             self.sio.on(name, self._recorder(name))
 
@@ -23,11 +24,16 @@ class Client:
         return record
 
     @classmethod
-    async def attendee(cls, url: str) -> Client:
+    async def attendee(cls, url: str, http: aiohttp.ClientSession | None = None) -> Client:
         """A browser's first page load sets its attendee cookie; its socket carries it."""
-        async with aiohttp.ClientSession() as session, session.get(url + "/") as response:
-            cookie = response.cookies["es_attendee"].value
-        return cls(url, f"es_attendee={cookie}")
+        session = http or aiohttp.ClientSession()
+        try:
+            async with session.get(url + "/") as response:
+                cookie = response.cookies["es_attendee"].value
+        finally:
+            if http is None:
+                await session.close()
+        return cls(url, f"es_attendee={cookie}", http=http)
 
     async def connect(self, room: str | None = "main") -> Client:
         headers = {"Cookie": self.cookie} if self.cookie else {}

@@ -67,19 +67,26 @@ class Worker:
             self.process.wait(10)
 
 
-@pytest.fixture(scope="module")
-def workers(tmp_path_factory, module_postgres, redis_url):
-    """Workers A and B of one event; the first talk's premiere ended 10 s ago, so its Q&A is on."""
-    folder = tmp_path_factory.mktemp("cluster")
+def shared_event(folder: Path, database_url: str, redis_url: str, **settings: str) -> tuple[Path, dict]:
+    """The programme and environment several workers of one event share: the first talk's premiere ended
+    10 s ago, so its Q&A is on (without premoderation); `settings` add to or replace the environment."""
     program = write_program(folder, [{"slug": "t1", "start": "12:00", "seconds": 60, "qa": 5},
                                      {"slug": "t2", "start": "13:00", "seconds": 60, "qa": 5, "speaker": "alan"}])
     # a unique event id: Redis pub/sub channels are global, whatever the database number
     program.write_text(program.read_text().replace("id: test-meetup", f"id: cluster-{secrets.token_hex(4)}")
                        .replace("  livestream:", "  qa: {premoderation: false}\n  livestream:"))
     start_at = (datetime.now(UTC) - timedelta(seconds=70)).isoformat()
-    env = {**os.environ, "DATABASE_URL": module_postgres, "REDIS_URL": redis_url, "SECRET_KEY": "cluster-secret",
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "cluster-secret",
            "MODERATOR_TOKEN": "mod-token", "CURATOR_TOKEN": "cur-token", "START_AT": start_at,
-           "QA_ASK_INTERVAL": "0", "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1", **settings}
+    return program, env
+
+
+@pytest.fixture(scope="module")
+def workers(tmp_path_factory, module_postgres, redis_url):
+    """Workers A and B of one event, its first talk's Q&A on."""
+    folder = tmp_path_factory.mktemp("cluster")
+    program, env = shared_event(folder, module_postgres, redis_url, QA_ASK_INTERVAL="0")
     made = [Worker(name, program, env, folder / name) for name in ("a", "b")]
     try:
         made[0].start()  # the first one runs the migrations; the second finds them done
