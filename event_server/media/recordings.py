@@ -14,6 +14,13 @@ def recording_file(program: Program, talk: Talk) -> Path | None:
     return path if path.is_file() else None
 
 
+def captions_file(program: Program, talk: Talk, lang: str) -> Path | None:
+    """The talk's captions in `lang` (WebVTT) on disk, if the programme gives them."""
+    name = dict(talk.recording.captions).get(lang)
+    path = (program.base_dir / name).resolve() if name else None
+    return path if path and path.is_file() else None
+
+
 def recording_url(program: Program, talk: Talk) -> str | None:
     """The served recording, versioned by its file's mtime so browsers may cache it for good."""
     if not talk.recording.file:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..config import Settings
@@ -45,6 +45,16 @@ class LiveEvent:
     def now_ms(self) -> int:
         """Now as the store keeps times: integer epoch milliseconds."""
         return int(self.now().timestamp() * 1000)
+
+    @property
+    def shift(self) -> timedelta:
+        """From a programme time to the real instant it happens: zero, but in a rehearsal, where the
+        programme of another day runs now and everything shown must be the real, shifted time."""
+        return self.clock.offset if self.clock.rehearsal else timedelta(0)
+
+    def shown(self, moment: datetime, fmt: str = "%H:%M") -> str:
+        """A programme time as pages show it: when it really happens, in the event's zone."""
+        return (moment - self.shift).astimezone(self.program.event.timezone).strftime(fmt)
 
     def slots(self) -> list[Slot]:
         """Every talk as it will actually run, after the moderators' changes."""
