@@ -27,3 +27,10 @@ def recording_url(program: Program, talk: Talk) -> str | None:
         return None
     path = recording_file(program, talk)
     return f"/recordings/{talk.slug}?v={path.stat().st_mtime_ns}" if path else f"/recordings/{talk.slug}"
+
+
+def captions_urls(program: Program, talk: Talk) -> dict[str, str]:
+    """Language → the served captions of the talk's recording, versioned like the recording."""
+    found = {lang: captions_file(program, talk, lang) for lang, _ in talk.recording.captions}
+    return {lang: f"/recordings/{talk.slug}/captions/{lang}.vtt?v={path.stat().st_mtime_ns}"
+            for lang, path in found.items() if path}

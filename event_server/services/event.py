@@ -18,7 +18,7 @@ from ..core.model import Program, Talk, Text
 from ..core.refusal import Refused
 from ..core.timeline import Override, RoomState, Slot, check, on_now, room_state, slots
 from ..loader import ProgramError, load_program
-from ..media.recordings import recording_url
+from ..media.recordings import captions_urls, recording_url
 from ..store import Store
 from ..store import overrides as stored_overrides
 from .clock import Clock
@@ -81,7 +81,8 @@ class LiveEvent:
         rec = talk.recording
         return {"slug": talk.slug, "title": _text(talk.title), "duration": rec.duration.total_seconds(),
                 "speakers": [{"slug": s.slug, "name": _text(s.name)} for s in self.program.speakers_of(talk)],
-                "file": recording_url(self.program, talk), "youtube": rec.youtube}
+                "file": recording_url(self.program, talk), "youtube": rec.youtube,
+                "captions": captions_urls(self.program, talk)}
 
     # --- changing ----------------------------------------------------------------------------
 
