@@ -47,7 +47,7 @@ def render(request: web.Request, template: str, status: int = 200, **context) ->
     html = ENV.get_template(template).render(
         request=request, lang=lang, _=lambda message, **v: i18n.gettext(lang, message, **v), t=t, local=local,
         lang_url=lang_url, instant=instant, program=event.program, event=event.program.event, now=event.now(),
-        rehearsal=event.clock.rehearsal, event_shift=event.shift, counts=lambda: counts(lang),
+        rehearsal=event.clock.rehearsal, event_shift=event.shift, count_texts=lambda: counts(lang),
         identity=request.get(IDENTITY), csrf=request.get(CSRF, ""), feed_url=feed_url,
         google_calendar_url=google_calendar_url, **context)
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")

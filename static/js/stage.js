@@ -37,7 +37,6 @@ export class Controls {
     for (const button of this.root.querySelectorAll("[data-control=mute]")) {
       button.setAttribute("aria-pressed", String(muted));
       button.setAttribute("aria-label", muted ? this.t.unmute : this.t.mute);
-      button.firstElementChild.textContent = muted ? "🔇" : "🔊";
     }
     this.root.querySelector("[data-panel=premiere] [data-action=unmute]").hidden = !muted;
   }
