@@ -73,8 +73,7 @@ class LiveEvent:
         named = {s for s in (state.talk, state.next_talk) if s}
         return {**state.as_dict(), "server_time": now.timestamp() * 1000,
                 "talks": {slug: self.talk_info(talk) for slug in named if (talk := self.program.talk(slug))},
-                "slots": [{"talk": s.talk.slug, "start": s.start.isoformat(), "qa_start": s.qa_start.isoformat(),
-                           "end": s.end.isoformat(), "status": s.status} for s in current if s.talk.room == room]}
+                "slots": [slot_view(s) for s in current if s.talk.room == room]}
 
     def talk_info(self, talk: Talk) -> dict[str, Any]:
         """What a page needs to show a talk it did not render: titles in every language, the recording."""
@@ -137,6 +136,12 @@ class LiveEvent:
     def _changed(self) -> None:
         for listener in self._listeners:
             listener()
+
+
+def slot_view(s: Slot) -> dict[str, str]:
+    """A slot as pages read it (room:state's `slots`)."""
+    return {"talk": s.talk.slug, "start": s.start.isoformat(), "qa_start": s.qa_start.isoformat(),
+            "end": s.end.isoformat(), "status": s.status}
 
 
 def _text(text: Text | None) -> dict[str, str]:

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from .. import i18n
 from ..core.permissions import Can
+from ..services.event import slot_view
 from ..services.identity import SESSION_COOKIE
 from .auth import requires, set_cookie
 from .keys import LANG, SERVICES
@@ -55,6 +56,7 @@ async def speak(request: web.Request) -> web.Response:
     state = event.room_state(own[0].talk.room, now) if own else None
     room = event.program.room(own[0].talk.room) if own else None
     response = render(request, "speaker_private.html", speaker=speaker, slots=own, state=state, room=room,
+                      slot_views=[slot_view(s) for s in own],
                       next_slot=next((s for s in own if s.runs and s.end > now), None))
     set_cookie(request, response, SESSION_COOKIE, signer.session_with(request.cookies, speaker=slug))
     response.headers["Cache-Control"] = "no-store"

@@ -11,7 +11,8 @@ const root = document.getElementById("speaker-room");
 const labels = JSON.parse(document.getElementById("phase-labels").textContent);
 const headlines = JSON.parse(document.getElementById("speaker-headlines").textContent);
 const mine = new Set(root.dataset.mine.split(" "));
-let slots = [];
+// theirs, as the page was rendered; each room:state brings them again (a moderator may move them)
+let slots = JSON.parse(document.getElementById("speaker-slots").textContent).filter(runs);
 
 function render(state) {
   root.dataset.phase = state.phase;
@@ -52,5 +53,6 @@ if (root.dataset.room) {
     await syncClock(4);
   });
   socket.on("room:state", (state) => { if (state.room === root.dataset.room) render(state); });
-  setInterval(tick, 500);
 }
+setInterval(tick, 500);
+tick();
