@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 LANGUAGES = ("en", "ru")
 ROLES = ("artist", "musician", "data-scientist", "other")  # who answers an open call, unless it says otherwise
+REACTIONS = ("👏", "❤️", "🔥", "😂", "🤯")  # what attendees may send during a talk, unless the programme says otherwise
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,14 @@ class QaSettings:
 
 
 @dataclass(frozen=True)
+class SpeakerJoin:
+    """How a speaker gets on the live stream for their Q&A: instructions, a link (a studio), or both."""
+
+    text: Text | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     title: Text
@@ -53,6 +62,8 @@ class Event:
     contact: str | None = None
     languages: tuple[str, ...] = LANGUAGES
     qa: QaSettings = QaSettings()
+    reactions: tuple[str, ...] = REACTIONS
+    speaker_join: SpeakerJoin | None = None
 
     def contains(self, moment: datetime) -> bool:
         local = moment.astimezone(self.timezone).date()
@@ -80,6 +91,7 @@ class Recording:
     duration: timedelta
     file: str | None = None
     youtube: str | None = None
+    captions: tuple[tuple[str, str], ...] = ()  # (language, WebVTT file) for the file
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,7 @@ class Talk:
     qa_minutes: int = 10
     status: str = "confirmed"
     tags: tuple[str, ...] = ()
+    speaker_join: SpeakerJoin | None = None  # this talk's own way on air, else the event's
 
     @property
     def cancelled(self) -> bool:
@@ -175,6 +188,14 @@ class Program:
     @cached_property
     def _talks(self) -> dict[str, Talk]:
         return {t.slug: t for t in self.talks}
+
+    @cached_property
+    def public_media(self) -> frozenset[str]:
+        """The programme's files meant for visitors: the gallery's media and posters, the speakers' photos.
+        Recordings are not among them (they are served from their premiere on), nor anything else in media/."""
+        works = [w for r in self.gallery.rooms for w in r.works] if self.gallery else []
+        named = [s.photo for s in self.speakers] + [w.media for w in works] + [w.poster for w in works]
+        return frozenset(str(PurePosixPath(f)) for f in named if f and "://" not in f)
 
     def room(self, slug: str) -> Room | None:
         return self._rooms.get(slug)

@@ -3,7 +3,7 @@
 A question belongs to a talk (and so to its room) and is in one state at a time; separately it may be
 on air (at most one per room, the one the speaker is answering). Who sees it follows from its state:
 moderators and the talk's speakers see everything but withdrawn questions; everyone else sees
-approved and answered ones, and their own pending ones.
+approved and answered ones, and every one of their own (so an asker learns it was not taken).
 """
 from __future__ import annotations
 
@@ -145,7 +145,7 @@ def check_vote(q: Question) -> None:
 def visible(q: Question, who: Viewer) -> bool:
     if q.state == "withdrawn":
         return False
-    return who.privileged or q.state in PUBLIC or (q.state == "pending" and q.author == who.attendee)
+    return who.privileged or q.state in PUBLIC or q.author == who.attendee
 
 
 def audiences(before: Question | None, after: Question) -> set[str]:

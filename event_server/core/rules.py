@@ -3,6 +3,7 @@ open call and the curators' form, so a slug or an address means the same thing e
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,3 +33,9 @@ def parse_duration(value: Any) -> timedelta | None:
         h, mi, s = (int(g or 0) for g in m.groups())
         return timedelta(hours=h, minutes=mi, seconds=s)
     return None
+
+
+def is_emoji(value: str) -> bool:
+    """One emoji, as a reaction is: symbols with their modifiers and joiners (👏, ❤️, 👍🏽), no letters."""
+    return 0 < len(value) <= 8 and all(unicodedata.category(c) in ("So", "Sk", "Mn", "Cf")
+                                        for c in value) and any(unicodedata.category(c) == "So" for c in value)

@@ -49,6 +49,11 @@ class Slot:
     def runs(self) -> bool:
         return self.status == "confirmed"
 
+    def premiered(self, now: datetime) -> bool:
+        """Whether its recording may be watched: from the start of its premiere on, never if cancelled
+        (before then a download would spoil the premiere)."""
+        return self.runs and self.start <= now
+
     def moved(self, by: timedelta, at: datetime) -> Slot:
         return replace(self, start=self.start + by, qa_start=self.qa_start + by, end=self.end + by,
                        changes=self.changes + 1, changed_at=at)

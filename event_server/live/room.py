@@ -7,7 +7,8 @@ A room's socket.io room is `room:<slug>`. Everything a client needs to show the 
      talk, offset, seconds_left,          # the talk on now; premiere: seconds into the recording
      next_talk, starts_in, next_change,   # what comes next; next_change is ISO 8601
      server_time,                         # epoch ms the state was computed at: talk start = server_time - offset*1000
-     talks: {slug: {slug, title: {en, ru}, speakers: [{slug, name}], file, youtube, duration}},
+     talks: {slug: {slug, title: {en, ru}, speakers: [{slug, name}], file, youtube, duration,
+             captions: {lang: url}}},
      slots: [{talk, start, qa_start, end, status}]}   # the room's effective day, after overrides
 """
 from __future__ import annotations

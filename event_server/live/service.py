@@ -1,5 +1,5 @@
 """One live service per app: the socket.io server and everything that keeps its rooms live — the action
-table, presence, the tick that coalesces tallies, the scheduler, the programme watcher and the cluster
+table, presence, the tick that coalesces tallies and reactions, the scheduler, the programme watcher and the cluster
 subscriptions. The app
 factory makes it; nothing here is module-level state, so two apps in one process share nothing.
 
@@ -31,6 +31,7 @@ from .actions import Action, Context, Handler, actions_of
 from .cluster import Cluster
 from .presence import PREFIX, Presence
 from .qa import QaActions
+from .reactions import ReactionActions
 from .room import RoomActions
 from .tick import Tick
 
@@ -52,7 +53,8 @@ class LiveService:
         self.tick = Tick()
         self.qa = QaActions(self.sio, services.questions, self.tick)
         self.rooms = RoomActions(self.sio, services.event, self.presence, joined=[self.qa.joined])
-        self.actions = actions_of(self.rooms, self.qa)
+        self.reactions = ReactionActions(self.sio, services.reactions, self.tick)
+        self.actions = actions_of(self.rooms, self.qa, self.reactions)
         self.scheduler = Scheduler(services.event, self.rooms.publish)
         self.tasks: list[asyncio.Task] = []
         services.event.announce_with(self.cluster.announce)

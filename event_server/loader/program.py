@@ -9,10 +9,12 @@ from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..core import model
-from ..core.rules import PICTURE_SUFFIXES, SCHEMA_VERSION, WORK_KINDS
+from ..core import captions, model
+from ..core.rules import PICTURE_SUFFIXES, SCHEMA_VERSION, WORK_KINDS, is_emoji
 from .fields import Fields, Problem
 from .yamlpos import Located, parse
+
+MAX_REACTIONS = 8  # a row of buttons, not a keyboard
 
 
 class ProgramError(Exception):
@@ -67,7 +69,8 @@ class ProgramChecker(Fields):
 
     def event(self, node: Located, path: str) -> model.Event | None:
         m = self.mapping(node, path, ("id", "title", "timezone", "start", "end"),
-                         ("description", "url", "livestream", "trailer", "social_room", "contact", "languages", "qa"))
+                         ("description", "url", "livestream", "trailer", "social_room", "contact", "languages", "qa",
+                          "reactions", "speaker_join"))
         if m is None:
             return None
         tz = self.field(m, path, "timezone", self.zone)
@@ -82,7 +85,9 @@ class ProgramChecker(Fields):
             social_room=self.field(m, path, "social_room", self.url),
             contact=self.field(m, path, "contact", self.email),
             languages=self.field(m, path, "languages", self.languages, model.LANGUAGES),
-            qa=self.field(m, path, "qa", self.qa_settings, model.QaSettings()))
+            qa=self.field(m, path, "qa", self.qa_settings, model.QaSettings()),
+            reactions=self.field(m, path, "reactions", self.reactions, model.REACTIONS),
+            speaker_join=self.field(m, path, "speaker_join", self.speaker_join))
         if values["start"] and values["end"] and values["end"] < values["start"]:
             self.error(m["end"], f"{path}.end", "the event ends before it starts")
         if any(values[k] is None for k in ("id", "title", "timezone", "start", "end")):
@@ -112,6 +117,27 @@ class ProgramChecker(Fields):
             premoderation=self.field(m, path, "premoderation", self.boolean, defaults.premoderation),
             open_during_premiere=self.field(m, path, "open_during_premiere", self.boolean,
                                             defaults.open_during_premiere))
+
+    def reactions(self, node: Located, path: str) -> tuple[str, ...]:
+        kinds = self.strings(node, path)
+        for i, kind in enumerate(kinds):
+            if not is_emoji(kind):
+                self.error(node.value[i], f"{path}[{i}]", f"'{kind}' is not an emoji: a reaction is one emoji, e.g. 👏")
+            elif kinds.index(kind) < i:
+                self.error(node.value[i], f"{path}[{i}]", f"'{kind}' is listed twice")
+        if not 1 <= len(kinds) <= MAX_REACTIONS:
+            self.error(node, path, f"give between 1 and {MAX_REACTIONS} reactions (this has {len(kinds)})")
+        return tuple(dict.fromkeys(k for k in kinds if is_emoji(k))) or model.REACTIONS
+
+    def speaker_join(self, node: Located, path: str) -> model.SpeakerJoin | None:
+        m = self.mapping(node, path, (), ("text", "url"))
+        if m is None:
+            return None
+        if not m:
+            self.error(node, path, "say how speakers get on air: text (instructions), url (a link), or both")
+            return None
+        join = model.SpeakerJoin(self.field(m, path, "text", self.text), self.field(m, path, "url", self.https_url))
+        return join if join.text or join.url else None
 
     def rooms(self, node: Located, path: str) -> tuple[model.Room, ...]:
         rooms: list[model.Room] = []
@@ -153,7 +179,7 @@ class ProgramChecker(Fields):
         for i, item in enumerate(self.items(node, path)):
             p = f"{path}[{i}]"
             m = self.mapping(item, p, ("slug", "title", "speakers", "room", "start", "recording"),
-                             ("abstract", "qa_minutes", "status", "tags"))
+                             ("abstract", "qa_minutes", "status", "tags", "speaker_join"))
             if m is None:
                 continue
             slug = self.field(m, p, "slug", self.slug)
@@ -174,7 +200,8 @@ class ProgramChecker(Fields):
                           recording=self.field(m, p, "recording", self.recording),
                           abstract=self.field(m, p, "abstract", self.text),
                           qa_minutes=self.field(m, p, "qa_minutes", self.integer, 10), status=status,
-                          tags=self.field(m, p, "tags", self.strings, ()))
+                          tags=self.field(m, p, "tags", self.strings, ()),
+                          speaker_join=self.field(m, p, "speaker_join", self.speaker_join))
             if any(values[k] is None for k in ("slug", "title", "room", "start", "recording", "qa_minutes")):
                 continue
             talk = model.Talk(**values)
@@ -200,14 +227,38 @@ class ProgramChecker(Fields):
                                            f"{before.end.astimezone(self.tz):%H:%M} with its Q&A")
 
     def recording(self, node: Located, path: str) -> model.Recording | None:
-        m = self.mapping(node, path, ("duration",), ("file", "youtube"))
+        m = self.mapping(node, path, ("duration",), ("file", "youtube", "captions"))
         if m is None:
             return None
         duration = self.field(m, path, "duration", self.duration)
         file, video = self.field(m, path, "file", self.media_file), self.field(m, path, "youtube", self.youtube)
         if "file" not in m and "youtube" not in m:
             self.error(node, path, "give the recording as file: media/... and/or youtube: ID")
-        return model.Recording(duration, file, video) if duration and (file or video) else None
+        tracks = self.field(m, path, "captions", lambda n, p: self.captions(n, p, duration), ())
+        if tracks and "file" not in m:
+            self.error(m["captions"], f"{path}.captions", "captions are shown with a self-hosted recording: "
+                                                          "give file: media/... too")
+        return model.Recording(duration, file, video, tracks) if duration and (file or video) else None
+
+    def captions(self, node: Located, path: str, duration: timedelta | None) -> tuple[tuple[str, str], ...]:
+        """{en: media/x.en.vtt, ru: ...}: WebVTT files, each checked line by line against the recording."""
+        m = self.mapping(node, path, (), model.LANGUAGES) or {}
+        found = []
+        for lang in (lang for lang in model.LANGUAGES if lang in m):
+            file_node = m[lang]
+            name = self.media_file(file_node, f"{path}.{lang}")
+            if name is None:
+                continue
+            vtt = self.base / name
+            try:
+                text = vtt.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                self.error(file_node, f"{path}.{lang}", f"'{name}' is not UTF-8 text: save it as UTF-8 WebVTT")
+                continue
+            for line, message in captions.problems(text, duration or timedelta.max):
+                self.problems.append(Problem(str(vtt), line, 1, f"{path}.{lang}", message))
+            found.append((lang, name))
+        return tuple(found)
 
     def gallery(self, node: Located, path: str) -> model.Gallery | None:
         m = self.mapping(node, path, ("title", "rooms"), ("intro",))

@@ -14,9 +14,23 @@ def recording_file(program: Program, talk: Talk) -> Path | None:
     return path if path.is_file() else None
 
 
+def captions_file(program: Program, talk: Talk, lang: str) -> Path | None:
+    """The talk's captions in `lang` (WebVTT) on disk, if the programme gives them."""
+    name = dict(talk.recording.captions).get(lang)
+    path = (program.base_dir / name).resolve() if name else None
+    return path if path and path.is_file() else None
+
+
 def recording_url(program: Program, talk: Talk) -> str | None:
     """The served recording, versioned by its file's mtime so browsers may cache it for good."""
     if not talk.recording.file:
         return None
     path = recording_file(program, talk)
     return f"/recordings/{talk.slug}?v={path.stat().st_mtime_ns}" if path else f"/recordings/{talk.slug}"
+
+
+def captions_urls(program: Program, talk: Talk) -> dict[str, str]:
+    """Language → the served captions of the talk's recording, versioned like the recording."""
+    found = {lang: captions_file(program, talk, lang) for lang, _ in talk.recording.captions}
+    return {lang: f"/recordings/{talk.slug}/captions/{lang}.vtt?v={path.stat().st_mtime_ns}"
+            for lang, path in found.items() if path}

@@ -10,6 +10,7 @@ from .event import LiveEvent
 from .gallery import GalleryDesk
 from .identity import Signer
 from .questions import QuestionDesk
+from .reactions import ReactionDesk
 
 
 class Services:
@@ -21,6 +22,7 @@ class Services:
         self.event = LiveEvent(settings, clock, program, self.store)
         self.signer = Signer(settings.secret_key)
         self.questions = QuestionDesk(self.event, self.store, settings)
+        self.reactions = ReactionDesk(self.event)
         self.gallery = GalleryDesk(self.event, self.store, settings)
 
     async def start(self) -> None:

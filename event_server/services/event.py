@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..config import Settings
@@ -18,7 +18,7 @@ from ..core.model import Program, Talk, Text
 from ..core.refusal import Refused
 from ..core.timeline import Override, RoomState, Slot, check, on_now, room_state, slots
 from ..loader import ProgramError, load_program
-from ..media.recordings import recording_url
+from ..media.recordings import captions_urls, recording_url
 from ..store import Store
 from ..store import overrides as stored_overrides
 from .clock import Clock
@@ -46,6 +46,16 @@ class LiveEvent:
         """Now as the store keeps times: integer epoch milliseconds."""
         return int(self.now().timestamp() * 1000)
 
+    @property
+    def shift(self) -> timedelta:
+        """From a programme time to the real instant it happens: zero, but in a rehearsal, where the
+        programme of another day runs now and everything shown must be the real, shifted time."""
+        return self.clock.offset if self.clock.rehearsal else timedelta(0)
+
+    def shown(self, moment: datetime, fmt: str = "%H:%M") -> str:
+        """A programme time as pages show it: when it really happens, in the event's zone."""
+        return (moment - self.shift).astimezone(self.program.event.timezone).strftime(fmt)
+
     def slots(self) -> list[Slot]:
         """Every talk as it will actually run, after the moderators' changes."""
         return slots(self.program, self.overrides)
@@ -63,15 +73,15 @@ class LiveEvent:
         named = {s for s in (state.talk, state.next_talk) if s}
         return {**state.as_dict(), "server_time": now.timestamp() * 1000,
                 "talks": {slug: self.talk_info(talk) for slug in named if (talk := self.program.talk(slug))},
-                "slots": [{"talk": s.talk.slug, "start": s.start.isoformat(), "qa_start": s.qa_start.isoformat(),
-                           "end": s.end.isoformat(), "status": s.status} for s in current if s.talk.room == room]}
+                "slots": [slot_view(s) for s in current if s.talk.room == room]}
 
     def talk_info(self, talk: Talk) -> dict[str, Any]:
         """What a page needs to show a talk it did not render: titles in every language, the recording."""
         rec = talk.recording
         return {"slug": talk.slug, "title": _text(talk.title), "duration": rec.duration.total_seconds(),
                 "speakers": [{"slug": s.slug, "name": _text(s.name)} for s in self.program.speakers_of(talk)],
-                "file": recording_url(self.program, talk), "youtube": rec.youtube}
+                "file": recording_url(self.program, talk), "youtube": rec.youtube,
+                "captions": captions_urls(self.program, talk)}
 
     # --- changing ----------------------------------------------------------------------------
 
@@ -126,6 +136,12 @@ class LiveEvent:
     def _changed(self) -> None:
         for listener in self._listeners:
             listener()
+
+
+def slot_view(s: Slot) -> dict[str, str]:
+    """A slot as pages read it (room:state's `slots`)."""
+    return {"talk": s.talk.slug, "start": s.start.isoformat(), "qa_start": s.qa_start.isoformat(),
+            "end": s.end.isoformat(), "status": s.status}
 
 
 def _text(text: Text | None) -> dict[str, str]:

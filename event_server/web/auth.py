@@ -54,22 +54,30 @@ def setup(app: web.Application) -> None:
 
 
 async def login_form(request: web.Request) -> web.Response:
-    return render(request, "login.html", next=safe_next(request.query.get("next")), error=None)
+    return render(request, "login.html", next=safe_next(request.query.get("next"), default=""), error=None)
 
 
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
     check_csrf(request, form)
     settings = request.app[SERVICES].settings
-    token, target = str(form.get("token", "")), safe_next(str(form.get("next", "")))
+    token, target = str(form.get("token", "")), safe_next(str(form.get("next", "")), default="")
     powers = {role: True for role, expected in (("moderator", settings.moderator_token),
                                                 ("curator", settings.curator_token)) if token_matches(token, expected)}
     if not powers:
         return render(request, "login.html", status=403, next=target,
                       error=N_("This token is not valid. Check it with the organisers."))
-    response = web.Response(status=303, headers={"Location": target})
+    response = web.Response(status=303, headers={"Location": target or console_of(request, powers)})
     set_cookie(request, response, SESSION_COOKIE, request.app[SERVICES].signer.session.dumps(powers))
     return response
+
+
+def console_of(request: web.Request, powers: dict[str, bool]) -> str:
+    """Where staff land after signing in without a page to return to: the console their role uses."""
+    rooms = request.app[SERVICES].event.program.rooms
+    if powers.get("moderator") and rooms:
+        return f"/moderate/{rooms[0].slug}"
+    return "/curate" if powers.get("curator") else "/"
 
 
 async def logout(request: web.Request) -> web.Response:

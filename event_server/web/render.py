@@ -17,6 +17,15 @@ ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=T
                          trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
+def counts(lang: str) -> dict[str, dict[str, str]]:
+    """Every count pages' scripts show, in each plural category of `lang` (static/js/format.js `count`)."""
+    return {"watching": i18n.plural_forms(lang, "{n} watching", "{n} watching"),
+            "votes": i18n.plural_forms(lang, "{n} vote", "{n} votes"),
+            "pending": i18n.plural_forms(lang, "{n} waiting for approval", "{n} waiting for approval"),
+            "queued": i18n.plural_forms(lang, "{n} question in the queue", "{n} questions in the queue"),
+            "reactions": i18n.plural_forms(lang, "{n} reaction", "{n} reactions")}
+
+
 def render(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
     event = request.app[SERVICES].event
     lang = request.get(LANG, "en")
@@ -25,8 +34,11 @@ def render(request: web.Request, template: str, status: int = 200, **context) ->
     def t(text: Text | str | None) -> str:
         return text.get(lang) if isinstance(text, Text) else (text or "")
 
-    def local(moment: datetime, fmt: str = "%H:%M") -> str:
-        return moment.astimezone(tz).strftime(fmt)
+    def local(moment: datetime, fmt: str = "%H:%M") -> str:  # when it really happens: a rehearsal's shifted time
+        return event.shown(moment, fmt)
+
+    def instant(moment: datetime) -> str:  # the same, as ISO 8601 for <time datetime> and scripts
+        return (moment - event.shift).astimezone(tz).isoformat()
 
     def lang_url(target: str) -> str:
         query = dict(request.query, lang=target)
@@ -34,7 +46,8 @@ def render(request: web.Request, template: str, status: int = 200, **context) ->
 
     html = ENV.get_template(template).render(
         request=request, lang=lang, _=lambda message, **v: i18n.gettext(lang, message, **v), t=t, local=local,
-        lang_url=lang_url, program=event.program, event=event.program.event, now=event.now(),
+        lang_url=lang_url, instant=instant, program=event.program, event=event.program.event, now=event.now(),
+        rehearsal=event.clock.rehearsal, event_shift=event.shift, count_texts=lambda: counts(lang),
         identity=request.get(IDENTITY), csrf=request.get(CSRF, ""), feed_url=feed_url,
         google_calendar_url=google_calendar_url, **context)
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")

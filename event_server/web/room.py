@@ -1,29 +1,22 @@
-"""The live room, the moderator's console, the speaker's private page, and the recordings they play.
+"""The live room, the moderator's console and the speaker's private page (the recordings they play: web/media.py).
 What keeps the rooms live (socket.io, the scheduler) is the live shell's; these are the pages."""
 from __future__ import annotations
-
-import mimetypes
 
 from aiohttp import web
 
 from .. import i18n
 from ..core.permissions import Can
-from ..media.recordings import recording_file
+from ..services.event import slot_view
 from ..services.identity import SESSION_COOKIE
 from .auth import requires, set_cookie
 from .keys import LANG, SERVICES
 from .render import render
-
-mimetypes.add_type("video/webm", ".webm")
-mimetypes.add_type("video/mp4", ".mp4")
-IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def setup(app: web.Application) -> None:
     app.router.add_get("/rooms/{slug}", room)
     app.router.add_get("/moderate/{room}", moderate)
     app.router.add_get("/speak/{token}", speak)
-    app.router.add_get("/recordings/{slug}", recording)
 
 
 def _room_context(request: web.Request, slug: str) -> dict:
@@ -63,22 +56,9 @@ async def speak(request: web.Request) -> web.Response:
     state = event.room_state(own[0].talk.room, now) if own else None
     room = event.program.room(own[0].talk.room) if own else None
     response = render(request, "speaker_private.html", speaker=speaker, slots=own, state=state, room=room,
+                      slot_views=[slot_view(s) for s in own],
                       next_slot=next((s for s in own if s.runs and s.end > now), None))
     set_cookie(request, response, SESSION_COOKIE, signer.session_with(request.cookies, speaker=slug))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the address: never pass it on
     return response
-
-
-async def recording(request: web.Request) -> web.StreamResponse:
-    """A self-hosted recording: Range requests for seeking, a video content type, and caching that a
-    changed file cannot defeat (the room links `?v=<mtime>`, and only that exact version is immutable)."""
-    program = request.app[SERVICES].event.program
-    talk = program.talk(request.match_info["slug"])
-    path = recording_file(program, talk) if talk else None
-    if path is None:
-        raise web.HTTPNotFound()
-    version = str(path.stat().st_mtime_ns)
-    return web.FileResponse(path, headers={
-        "Cache-Control": IMMUTABLE if request.query.get("v") == version else "public, max-age=60",
-        "Content-Type": mimetypes.guess_type(path.name)[0] or "application/octet-stream"})

@@ -3,6 +3,20 @@
 export const lang = document.documentElement.lang || "en";  // every page sets it, the overlay too
 export const eventZone = document.body.dataset.eventTz;  // undefined on the overlay, which shows no times
 
+// In a rehearsal the programme of another day runs now: the server's clock and the slots it sends are
+// the programme's, but pages show when things really happen (the server renders them so too).
+const shiftMs = Number(document.body.dataset.shiftMs || 0);
+export const shown = (iso) => new Date(Date.parse(iso) - shiftMs);
+
+// "21 смотрит": a count in the page's language, its plural form chosen by Intl.PluralRules among the
+// texts the server gives for each category (web/render.py `counts`).
+const countTexts = JSON.parse(document.getElementById("counts")?.textContent || "{}");
+const pluralRules = new Intl.PluralRules(lang);
+export function count(name, n) {
+  const forms = countTexts[name] || {};
+  return (forms[pluralRules.select(n)] ?? forms.other ?? Object.values(forms)[0] ?? "{n}").replace("{n}", n);
+}
+
 // A programme text ({en, ru, ...}) in the page's language, else English, else whichever it has.
 export const text = (value) => (value && (value[lang] || value.en || Object.values(value)[0])) || "";
 
@@ -17,10 +31,11 @@ export const clockTime = (date, zone) => (zone ? hourMinute(zone, "h23") : event
 // The visitor's own time of day, the way their language writes it ("07:11 AM" in English).
 export const visitorTime = (date) => visitorClock.format(date);
 
-// A <time> element showing an ISO instant of the programme.
+// A <time> element showing an ISO instant of the programme, as it really happens.
 export function setTime(el, iso) {
-  el.dateTime = iso;
-  el.textContent = clockTime(new Date(iso));
+  const when = shown(iso);
+  el.dateTime = when.toISOString();
+  el.textContent = clockTime(when);
 }
 
 // "1d 02:03:04", or "02:03:04" under a day; never negative.

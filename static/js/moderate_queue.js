@@ -1,6 +1,7 @@
 // The moderators' live queue: approve, reject, put on air, mark answered, archive, restore, fix a typo.
 // Keyboard: j/k move, a approve, r reject, p on air / off air, d answered, x archive, z restore, e edit.
 import { call } from "/static/js/socket.js";
+import { count } from "/static/js/format.js";
 import { Queue, el, errorText, fill, follow, strings } from "/static/js/qa_queue.js";
 
 const BUTTONS = {  // which actions each state offers, in order
@@ -22,7 +23,7 @@ function start(root) {
     const actions = q.on_air ? ["unpin", "answered", "reject", "archive"] : BUTTONS[q.state] ?? [];
     return el("li", { class: `qa-q${q.on_air ? " on-air" : ""}${q.id === selected ? " selected" : ""}`,
                       "data-id": q.id, tabindex: "0", "aria-current": q.id === selected ? "true" : null },
-      el("span", { class: "qa-votes", title: t.votes, text: String(q.votes) }),
+      el("span", { class: "qa-votes", title: count("votes", q.votes), text: String(q.votes) }),
       el("div", { class: "qa-body" }, el("p", { class: "qa-text", text: q.text }),
          el("p", { class: "qa-meta", text: q.name || t.anonymous })),
       el("div", { class: "qa-actions" },
@@ -30,19 +31,30 @@ function start(root) {
          el("button", { class: "button qa-edit", type: "button", "data-action": "edit", text: t.edit })));
   }
 
-  function ordered() {
+  // As shown, top to bottom (j/k walk it): on air, next up (the queue's top), waiting for approval, the
+  // rest of the queue, then the closed ones.
+  function sections() {
     const onAir = queue.onAir();
-    return [onAir, ...queue.inState("pending"), ...queue.inState("approved").filter((q) => !q.on_air),
-            ...queue.inState("answered"), ...queue.inState("rejected"), ...queue.inState("archived")].filter(Boolean);
+    const [next, ...rest] = queue.inState("approved").filter((q) => !q.on_air);
+    return { onair: onAir ? [onAir] : [], next: next ? [next] : [], pending: queue.inState("pending"), approved: rest,
+             answered: queue.inState("answered"), rejected: queue.inState("rejected"), archived: queue.inState("archived") };
+  }
+
+  function ordered() {
+    return Object.values(sections()).flat();
   }
 
   function render() {
     part("status").textContent = `${queue.title} · ${queue.open ? t.queue_open : t.queue_closed}`;
-    const onAir = queue.onAir();
-    fill(part("list-onair"), onAir ? [item(onAir)] : []);
+    const shown = sections();
+    fill(part("list-onair"), shown.onair.map(item));
+    fill(part("list-next"), shown.next.map(item));
     for (const state of ["pending", "approved", "answered", "rejected", "archived"]) {
-      fill(root.querySelector(`[data-qa-list="${state}"]`), queue.inState(state).filter((q) => !q.on_air).map(item));
+      fill(root.querySelector(`[data-qa-list="${state}"]`), shown[state].map(item));
     }
+    part("pending").textContent = count("pending", shown.pending.length);
+    const queued = shown.next.length + shown.approved.length;
+    part("queued").textContent = `· ${count("queued", queued)}`;
     part("empty").hidden = queue.questions.size > 0;
   }
 

@@ -3,13 +3,15 @@
 // server's answer. The server checks the moderator's permission on every call.
 import { connect, call, join } from "/static/js/socket.js";
 import { serverNow, syncClock } from "/static/js/clock.js";
-import { text } from "/static/js/format.js";
+import { count, text } from "/static/js/format.js";
 import { countdownTo, runs, showSlots } from "/static/js/room_state.js";
 
 const root = document.getElementById("moderate");
 const status = root.querySelector("[data-status]");
 const phase = root.querySelector("[data-field=phase]");
 const labels = JSON.parse(phase.dataset.labels);
+const timer = root.querySelector("[data-field=timer-label]");
+const timerLabels = JSON.parse(timer.dataset.labels);
 let state = JSON.parse(document.getElementById("room-state").textContent);
 
 function render(next) {
@@ -17,6 +19,7 @@ function render(next) {
   root.dataset.phase = state.phase;
   root.dataset.talk = state.talk || "";
   phase.textContent = labels[state.phase];
+  timer.textContent = timerLabels[state.phase];
   root.querySelector("[data-field=now-title]").textContent = text(state.talks[state.talk || state.next_talk]?.title);
   root.querySelector("[data-now-actions]").hidden = !state.talk;
   root.querySelector("[data-adjust=end_qa]").hidden = state.phase !== "qa";
@@ -32,6 +35,10 @@ function render(next) {
 function tick() {
   const seconds = state.seconds_left ?? state.starts_in;
   root.querySelector("[data-field=left]").textContent = seconds == null ? "" : countdownTo(state, seconds);
+}
+
+function showPresence(n) {
+  root.querySelector("[data-presence]").textContent = count("watching", n);
 }
 
 async function adjust(button) {
@@ -60,10 +67,10 @@ root.addEventListener("click", (event) => {
 const socket = connect();
 socket.on("connect", async () => {
   const reply = await join(root.dataset.room);
-  if (reply.ok) { render(reply.state); root.querySelector("[data-presence]").textContent = reply.presence; }
+  if (reply.ok) { render(reply.state); showPresence(reply.presence); }
   await syncClock(4);
 });
 socket.on("room:state", (next) => { if (next.room === root.dataset.room) render(next); });
-socket.on("room:presence", (p) => { if (p.room === root.dataset.room) root.querySelector("[data-presence]").textContent = p.count; });
+socket.on("room:presence", (p) => { if (p.room === root.dataset.room) showPresence(p.count); });
 setInterval(tick, 500);
 render(state);

@@ -1,5 +1,7 @@
-// The livestream overlay (an OBS browser source): the question on air and who asked it, live.
+// The livestream overlay (an OBS browser source): the question on air and who asked it, live, and
+// the room's reactions floating up.
 import { Queue, follow } from "/static/js/qa_queue.js";
+import { showReactions } from "/static/js/reactions.js";
 
 const root = document.querySelector("[data-qa-overlay]");
 const queue = new Queue(root.dataset.room);
@@ -13,3 +15,6 @@ follow(queue, () => {
   text.textContent = onAir.text;
   name.textContent = onAir.name || root.dataset.anonymous;
 });
+
+const reactions = document.querySelector("[data-overlay-reactions]");
+showReactions(reactions, reactions.dataset.room);

@@ -1,17 +1,21 @@
 // Synchronised playback: every page plays the premiere at the same position, the server's idea of
-// "now" (clock.js) minus the talk's start.
+// "now" (clock.js) minus the talk's start. The viewer may pause, mute, set the volume and turn the
+// captions on, never seek ahead of the live position: after a pause, "back to live" jumps there.
 import { serverNow } from "/static/js/clock.js";
-import { text } from "/static/js/format.js";
+import { lang, text } from "/static/js/format.js";
+import { youtube } from "/static/js/youtube.js";
 
 const SEEK_ABOVE = 1.0;  // seconds of drift corrected by seeking; below, by nudging the rate
 const NUDGE_ABOVE = 0.02;  // below this, leave the rate alone (the media clock jitters by a few ms)
 
 // Plays one recording at the live position; `startMs` is the talk's start on the server's clock.
+// `on` tells the page what changed: muted(bool), behind(bool), paused(bool).
 export class LivePlayer {
-  constructor(screen, info, startMs, { onMuted, onBehind } = {}) {
+  constructor(screen, info, startMs, on = {}) {
     this.screen = screen, this.info = info, this.startMs = startMs;
-    this.onMuted = onMuted || (() => {}), this.onBehind = onBehind || (() => {});
+    this.on = { muted() {}, behind() {}, paused() {}, ...on };
     this.timer = null;
+    this.paused = false;  // by the viewer: the page stops following the live position until "back to live"
   }
 
   target() { return (serverNow() - this.startMs) / 1000; }
@@ -22,6 +26,7 @@ export class LivePlayer {
   }
 
   stop() {
+    this.stopped = true;
     clearInterval(this.timer);
     if (this.video) { this.video.pause(); this.video.removeAttribute("src"); this.video.load(); }
     if (this.yt) this.yt.destroy();
@@ -34,6 +39,10 @@ export class LivePlayer {
     video.playsInline = true;
     video.preload = "auto";
     video.setAttribute("aria-label", text(this.info.title));
+    for (const [srclang, src] of Object.entries(this.info.captions || {})) {
+      video.append(Object.assign(document.createElement("track"), { kind: "captions", srclang, src,
+        label: new Intl.DisplayNames([lang], { type: "language" }).of(srclang) }));
+    }
     this.seekLead = 0.2;
     video.addEventListener("loadedmetadata", () => { this.seek(this.target()); this.play(); }, { once: true });
     video.addEventListener("seeked", () => {
@@ -43,24 +52,56 @@ export class LivePlayer {
     this.screen.replaceChildren(video);
   }
 
+  get hasCaptions() { return Boolean(this.video && Object.keys(this.info.captions || {}).length); }
+
+  // The page's language if the recording has captions in it, else the first it has.
+  captions(on) {
+    const tracks = [...(this.video?.textTracks ?? [])];
+    const chosen = tracks.find((track) => track.language === lang) ?? tracks[0];
+    for (const track of tracks) track.mode = on && track === chosen ? "showing" : "disabled";
+  }
+
   async play() {
     try {
       await this.video.play();
     } catch {
       // Browsers refuse autoplay with sound until the visitor interacts: start muted, offer unmute.
       this.video.muted = true;
-      this.onMuted(true);
+      this.on.muted(true);
       try { await this.video.play(); } catch { /* shown paused; the unmute button starts it */ }
     }
   }
 
-  unmute() {
-    if (this.video) { this.video.muted = false; this.video.play(); }
-    if (this.yt) this.yt.unMute();
-    this.onMuted(false);
+  mute(muted) {
+    if (this.video) { this.video.muted = muted; if (!muted && !this.paused) this.video.play(); }
+    if (this.yt) muted ? this.yt.mute() : this.yt.unMute();
+    this.on.muted(muted);
+  }
+
+  get muted() { return this.video ? this.video.muted : Boolean(this.yt?.isMuted?.()); }
+
+  volume(fraction) {
+    if (this.video) this.video.volume = fraction;
+    this.yt?.setVolume(Math.round(fraction * 100));
+    if (fraction > 0 && this.muted) this.mute(false);
+  }
+
+  pause() {
+    this.paused = true;
+    this.video?.pause();
+    this.yt?.pauseVideo();
+    this.on.paused(true);
+  }
+
+  live() {
+    this.paused = false;
+    if (this.video) { this.seek(this.target()); this.video.play().catch(() => {}); }
+    if (this.yt) { this.yt.seekTo(this.target(), true); this.yt.playVideo(); }
+    this.on.paused(false);
   }
 
   correct() {
+    if (this.paused) return;
     const target = this.target();
     if (this.video) return this.correctFile(target);
     if (this.yt?.getCurrentTime) this.correctYoutube(target);
@@ -71,7 +112,7 @@ export class LivePlayer {
     if (video.readyState < 1 || video.seeking) return;
     if (target >= video.duration) { video.pause(); return; }
     const drift = video.currentTime - target;
-    this.onBehind(video.readyState < 3 || drift < -SEEK_ABOVE);
+    this.on.behind(video.readyState < 3 || drift < -SEEK_ABOVE);
     if (Math.abs(drift) > SEEK_ABOVE) {
       this.seek(target);
       video.playbackRate = 1;
@@ -89,35 +130,17 @@ export class LivePlayer {
     this.video.currentTime = Math.max(0, target + this.seekLead);
   }
 
-  // YouTube: the IFrame Player API on the privacy-enhanced domain; no controls, so nobody seeks ahead.
-  startYoutube() {
-    const holder = document.createElement("div");
-    this.screen.replaceChildren(holder);
-    loadYoutubeApi().then((YT) => {
-      this.yt = new YT.Player(holder, {
-        host: "https://www.youtube-nocookie.com", videoId: this.info.youtube,
-        playerVars: { start: Math.floor(Math.max(0, this.target())), autoplay: 1, controls: 0, disablekb: 1,
-                      rel: 0, playsinline: 1, modestbranding: 1 },
-        events: {
-          onReady: (e) => { e.target.mute(); this.onMuted(true); e.target.seekTo(this.target(), true); e.target.playVideo(); },
-        },
-      });
+  // YouTube: no YouTube controls (ours instead), so nobody seeks ahead.
+  async startYoutube() {
+    const yt = await youtube(this.screen, this.info.youtube, {
+      playerVars: { start: Math.floor(Math.max(0, this.target())), autoplay: 1, controls: 0, disablekb: 1 },
+      events: { onReady: (e) => { e.target.mute(); this.on.muted(true); e.target.seekTo(this.target(), true); e.target.playVideo(); } },
     });
+    if (this.stopped) yt?.destroy(); else this.yt = yt;
   }
 
   correctYoutube(target) {
     const drift = this.yt.getCurrentTime() - target;
     if (Math.abs(drift) > SEEK_ABOVE * 2) this.yt.seekTo(target, true);  // rates are coarse: only seek
   }
-}
-
-let youtubeApi;
-function loadYoutubeApi() {
-  youtubeApi ??= new Promise((resolve) => {
-    window.onYouTubeIframeAPIReady = () => resolve(window.YT);
-    const script = document.createElement("script");
-    script.src = "https://www.youtube.com/iframe_api";
-    document.head.append(script);
-  });
-  return youtubeApi;
 }

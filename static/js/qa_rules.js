@@ -4,11 +4,11 @@
 const PUBLIC = ["approved", "answered"];  // qa.PUBLIC
 
 // qa.visible: withdrawn, never; a moderator or a speaker of the talk (`privileged`), everything else;
-// everyone else, the public states and their own pending questions (`mine`: a Set of question ids,
-// since the author's id never leaves the server).
+// everyone else, the public states and every one of their own (`mine`: a Set of question ids, since
+// the author's id never leaves the server).
 export function visible(question, { privileged, mine }) {
   if (question.state === "withdrawn") return false;
-  return privileged || PUBLIC.includes(question.state) || (question.state === "pending" && mine.has(question.id));
+  return privileged || PUBLIC.includes(question.state) || mine.has(question.id);
 }
 
 // qa.order_key, as a sort comparator: most votes first, then oldest first, then by id.

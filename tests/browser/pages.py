@@ -25,7 +25,7 @@ async def every_page(page, url: str, lang: str, speaker: str) -> AsyncIterator[s
     for path, token in SIGNED_IN:
         await page.goto(f"{url}{path}?lang={lang}")
         await page.fill("[name=token]", token)
-        await page.click("button[type=submit]")
+        await page.click("form[action=\"/login\"] button[type=submit]")
         await page.wait_for_url(lambda at, path=path: urlsplit(at).path == path)  # signed in, past /login
         await page.wait_for_load_state("networkidle")
         yield path

@@ -48,7 +48,7 @@ async def test_a_late_page_counts_down_on_the_servers_clock(start_server, browse
 
     await speaker.route("**/speak/**", late)
     await speaker.goto(f"{server.url}/speak/{Signer('test-secret').speaker_token('ada')}")
-    countdown = "[data-countdown]"
+    countdown = "[data-field=clock]"  # the speaker's own clock, counting to their premiere
     await settles(speaker, countdown, server, start)  # not LATE seconds behind, as the render time would have it
 
     room = await browser.new_page()

@@ -35,7 +35,7 @@ async def test_ask_moderate_and_show_on_air(tmp_path, start_server, browser):
     pending = moderator.locator('[data-qa-list="pending"] .qa-q')
     await expect(pending).to_have_count(1)
     await pending.locator("[data-action=approve]").click()
-    approved = moderator.locator('[data-qa-list="approved"] .qa-q')
+    approved = moderator.locator("[data-qa-list-next] .qa-q")  # the queue's top: next up
     await expect(approved).to_have_count(1)
     await expect(attendee.locator('[data-qa-list="queue"] .qa-text')).to_have_text(QUESTION)
 

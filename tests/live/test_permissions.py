@@ -39,6 +39,7 @@ ROUTES = {
     ("GET", "/moderate/{room}"): ("/moderate/main", Can.MODERATE),
     ("GET", "/speak/{token}"): ("/speak/not-a-token", Can.WATCH),
     ("GET", "/recordings/{slug}"): ("/recordings/t1", Can.WATCH),
+    ("GET", "/recordings/{slug}/captions/{lang}.vtt"): ("/recordings/t1/captions/en.vtt", Can.WATCH),
     ("GET", "/talks/{slug}/questions.csv"): ("/talks/t1/questions.csv", Can.READ_TALK_QUEUE),
     ("GET", "/talks/{slug}/questions.json"): ("/talks/t1/questions.json", Can.READ_TALK_QUEUE),
     ("GET", "/gallery"): ("/gallery", Can.WATCH),
@@ -68,6 +69,7 @@ ACTIONS = {
     "qa:withdraw": ({"question": "none"}, Can.ATTEND),
     "qa:moderate": ({"question": "none", "action": "approve"}, Can.MODERATE),
     "schedule:adjust": ({"action": "delay", "talk": "t2", "minutes": 1}, Can.MODERATE),
+    "room:react": ({"room": "main", "kind": "👏"}, Can.ATTEND),
 }
 # The identities the requests carry (the speaker speaks at t1, the talk the routes above name).
 ROLES = {"attendee": Identity("x"), "speaker": Identity("x", speaker="ada"),

@@ -11,6 +11,18 @@ from event_server.services.identity import Signer
 from tests.conftest import ROOT, write_program
 from tests.live.roomclient import RoomClient
 
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+GALLERY = """\
+gallery:
+  title: Gallery
+  rooms:
+    - slug: wall
+      title: Wall
+      works:
+        - {slug: work, title: Work, kind: image, media: media/gallery/work.png, alt: A dot}
+"""
+
 
 def day(tmp_path):
     return write_program(tmp_path, [{"slug": "a", "start": "10:00", "seconds": 60, "qa": 1},
@@ -58,7 +70,7 @@ async def test_the_moderator_page_needs_a_login(start_server, tmp_path):
 
 
 async def test_recordings_support_ranges_content_types_and_caching(start_server, tmp_path):
-    server = await start_server(day(tmp_path), first_talk_in=timedelta(minutes=2))
+    server = await start_server(day(tmp_path), first_talk_in=timedelta(seconds=-5))  # a's premiere is on
     async with RoomClient(server.url) as client:
         url = (await client.join())["state"]["talks"]["a"]["file"]
     async with ClientSession() as http:
@@ -74,13 +86,56 @@ async def test_recordings_support_ranges_content_types_and_caching(start_server,
             assert response.status == 404
 
 
+async def test_a_recording_is_not_served_before_its_premiere_nor_for_a_cancelled_talk(start_server, tmp_path):
+    program = write_program(tmp_path, [{"slug": "a", "start": "10:00", "seconds": 60, "qa": 1},
+                                       {"slug": "b", "start": "10:05", "seconds": 60, "qa": 1},
+                                       {"slug": "c", "start": "10:10", "seconds": 60, "qa": 1, "status": "cancelled"}])
+    server = await start_server(program, first_talk_in=timedelta(seconds=-5))  # a has started, b has not
+    async with ClientSession() as http:
+        async with http.get(server.url + "/recordings/a") as response:
+            assert response.status == 200 and response.headers["Content-Type"] == "video/webm"
+        async with http.get(server.url + "/recordings/b?lang=ru", headers={"Range": "bytes=0-99"}) as response:
+            page = await response.text()
+            assert response.status == 403
+            assert "19.09.2020 в 10:05" in page and "Europe/Moscow" in page  # when it can be watched, in Russian
+        async with http.get(server.url + "/recordings/b") as response:
+            assert response.status == 403 and "premieres in the room on 19.09.2020 at 10:05" in await response.text()
+        async with http.get(server.url + "/recordings/c") as response:
+            assert response.status == 403 and "cancelled" in await response.text()
+        server.event.clock.offset += timedelta(minutes=5)  # b's premiere begins
+        async with http.get(server.url + "/recordings/b", headers={"Range": "bytes=0-99"}) as response:
+            assert response.status == 206 and len(await response.read()) == 100
+        async with http.get(server.url + "/recordings/c") as response:
+            assert response.status == 403
+
+
+async def test_media_serves_only_the_files_the_programme_shows(start_server, tmp_path):
+    program = write_program(tmp_path, [{"slug": "a", "start": "10:00", "seconds": 60, "qa": 1}],
+                            extra=GALLERY)
+    media = tmp_path / "media"
+    (media / "gallery").mkdir()
+    (media / "gallery" / "work.png").write_bytes(PNG)
+    (media / ".env").write_text("SECRET_KEY=leaked\n")
+    (media / "deploy.sh").write_text("#!/bin/sh\nrm -rf /\n")
+    (media / "gallery" / "draft.png").write_bytes(PNG)  # in the folder, but not in the programme
+    server = await start_server(program, first_talk_in=timedelta(minutes=2))
+    async with ClientSession() as http:
+        async with http.get(server.url + "/media/gallery/work.png") as response:
+            assert response.status == 200 and await response.read() == PNG
+        for path in ("/media/.env", "/media/deploy.sh", "/media/gallery/draft.png", "/media/recordings/clip.webm",
+                     "/media/gallery/../.env", "/media/%2e%2e/program.yaml", "/media/gallery/work.png/"):
+            async with http.get(server.url + path) as response:
+                assert response.status == 404, path
+
+
 async def test_room_page_renders_the_state_and_the_qa_slot(start_server, tmp_path):
     server = await start_server(day(tmp_path), first_talk_in=timedelta(seconds=-70))  # in a's Q&A
     async with ClientSession() as http, http.get(server.url + "/rooms/main") as response:
         page = await response.text()
     assert 'data-room="main" data-talk="a" data-phase="qa"' in page
-    assert "youtube-nocookie.com/embed/othTjSowvqY" in page
-    assert 'data-qa-slot >' in page or "data-qa-slot>" in page  # not hidden during the Q&A
+    assert 'data-livestream="othTjSowvqY"' in page  # room.js embeds it; if YouTube fails, this link stays
+    assert 'href="https://www.youtube.com/watch?v=othTjSowvqY"' in page
+    assert "data-qa-slot" in page and "data-qa-slot hidden" not in page
 
 
 def test_speaker_links_cli_prints_a_link_per_speaker(tmp_path):

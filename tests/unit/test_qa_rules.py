@@ -36,8 +36,9 @@ def test_visibility_follows_state_and_author():
     pending = question(state="pending")
     assert qa.visible(pending, alice) and qa.visible(pending, mod) and not qa.visible(pending, bob)
     assert qa.visible(question(), bob) and qa.visible(question(state="answered"), bob)
-    for hidden in ("rejected", "archived"):
-        assert not qa.visible(question(state=hidden), alice) and qa.visible(question(state=hidden), mod)
+    for hidden in ("rejected", "archived"):  # from the public; the author learns their question was not taken
+        assert not qa.visible(question(state=hidden), bob) and qa.visible(question(state=hidden), mod)
+        assert qa.visible(question(state=hidden), alice)
     assert not qa.visible(question(state="withdrawn"), mod)
 
 

@@ -16,6 +16,7 @@ MEETUP = Path(__file__).resolve().parents[2] / "program" / "mlart-datafest-2020.
 
 class Clock:
     offset = timedelta(0)
+    rehearsal = False
 
     def __init__(self, now: datetime):
         self.current = now

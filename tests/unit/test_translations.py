@@ -17,18 +17,18 @@ from event_server import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = i18n.LOCALE / "ru" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3), "N_": None, "_err": (3,)}  # as in README.md
+KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3), "plural_forms": (2, 3), "N_": None, "_err": (3,)}  # README.md
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
 def extracted() -> dict[str, str]:
-    """msgid → where it was found, for every marked text of the templates and the code."""
+    """msgid → where it was found, for every marked text of the templates and the code (a plural entry
+    under its singular, as the catalogue keys it)."""
     with open(i18n.LOCALE.parent / "babel.cfg") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     found = {}
     for path, line, message, *_ in extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS):
-        for text in (message,) if isinstance(message, str) else message:
-            found.setdefault(text, f"{path}:{line}")
+        found.setdefault(message if isinstance(message, str) else message[0], f"{path}:{line}")
     return found
 
 
