@@ -1,4 +1,4 @@
 """How this server is set up: settings from the environment and flags, and where its files are."""
-from .settings import Settings, parse_instant
+from .settings import Settings, SmtpUrl, parse_instant, parse_smtp_url
 
-__all__ = ["Settings", "parse_instant"]
+__all__ = ["Settings", "SmtpUrl", "parse_instant", "parse_smtp_url"]
