@@ -146,18 +146,19 @@ class OpenCallDesk:
         hung, errors = self.gallery.check_work(entry, fields)
         if hung is None:
             return None, errors
-        now, url = self.event.now_ms(), f"{base}/gallery/{hung.room}/{hung.work.slug}"
+        now, path = self.event.now_ms(), f"/gallery/{hung.room}/{hung.work.slug}"
         try:
             async with self.store.transaction() as tx:
                 await submissions.hang(tx, hung, _cut(fields.get("note", ""), "note"), now)
-                await self._log(tx, actor, "hung in the gallery", entry.id, entry.pairing, url)
+                await self._log(tx, actor, "hung in the gallery", entry.id, entry.pairing, path)
                 pairing = await pairings.get(tx, entry.pairing) if entry.pairing else None
                 if pairing:
                     await pairings.move(tx, pairing.id, "accepted", now)
                 if tell and open_call.first_decision(entry.status):
-                    await self._letter(tx, "accepted", entry, base, message=_cut(message, "message"), url=url)
+                    await self._letter(tx, "accepted", entry, base, message=_cut(message, "message"), url=base + path)
                     if pairing and (helper := await submissions.get(tx, pairing.profile)):
-                        await self._letter(tx, "credited", helper, base, pairing=pairing.id, work=entry, url=url)
+                        await self._letter(tx, "credited", helper, base, pairing=pairing.id, work=entry,
+                                           url=base + path)
         except Refused as exc:
             return None, {"slug": (exc.message, {})}
         self.outbox.poke()
@@ -190,6 +191,8 @@ class OpenCallDesk:
                                      already=len(met & {e.id for e in found}))
         note, now, made = _cut(note, "note"), self.event.now_ms(), []
         async with self.store.transaction() as tx:
+            for new in [e for e in (idea, *found) if e.status == "new"]:  # introducing them takes them on
+                await submissions.decide(tx, new.id, "accepted", new.note, now)
             for profile in found:
                 pairing = await pairings.add(tx, idea.id, profile.id, note, now)
                 share = open_call.addresses_shared(idea.share_email, profile.share_email)
@@ -211,7 +214,7 @@ class OpenCallDesk:
         open_call.check_move(pairing.status, status)
         async with self.store.transaction() as tx:
             await pairings.move(tx, pairing.id, status, self.event.now_ms())
-            await self._log(tx, actor, f"pairing: {status}", pairing.idea, pairing.id)
+            await self._log(tx, actor, "moved the pairing", pairing.idea, pairing.id, status)
         return pairing
 
     async def send_again(self, mail: str, *, actor: str) -> None:
