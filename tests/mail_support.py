@@ -39,9 +39,12 @@ class Recorder:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse_after: int | None = None  # accept this many, then answer RCPT with 421 (going down)
         self.hang_up_in_data = False  # take the message, then drop the connection without a reply
+        self.on_rcpt = None  # called before RCPT is answered (the message has not come yet)
         self.on_data = None  # called with the message count after a message arrived, before the reply
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.on_rcpt:
+            self.on_rcpt()
         if self.refuse_after is not None and len(self.messages) >= self.refuse_after:
             return "421 4.3.2 Service shutting down, try again later"
         envelope.rcpt_tos.append(address)
