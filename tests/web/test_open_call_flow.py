@@ -4,7 +4,9 @@ curator hangs it credited to both — every step logged with its actor, every le
 applicant's language. Then every public page is read: no applicant's e-mail address is on any."""
 from __future__ import annotations
 
+import asyncio
 import re
+from datetime import timedelta
 
 import aiohttp
 import pytest
@@ -138,3 +140,21 @@ async def _the_senders_confirmation_has_no_address(server) -> None:
             page = await r.text()
         assert r.status == 200 and "/open-call/sent/" in str(r.url)
     assert "@example.org" not in page
+
+
+async def test_after_the_keeping_date_applicants_data_is_erased_but_hung_works_stay(rehearsal):
+    server, refs = rehearsal
+    server.event.clock.offset += timedelta(days=400)  # past keep_until (180 days after the event)
+    await server.restart()  # the keeping task looks at start-up, then every hour
+    for _ in range(100):
+        rows = await server.store.fetch("SELECT id, email, name, upload, erased_ms FROM submissions")
+        if all(r["erased_ms"] for r in rows):
+            break
+        await asyncio.sleep(0.05)
+    assert all(r["email"] == "" and r["name"] == "" for r in rows)
+    assert [r["id"] for r in rows if r["upload"]] == [refs["work"]]  # the hung work keeps its file
+    assert await server.store.fetch("SELECT * FROM outbox") == []
+    async with aiohttp.ClientSession() as visitor:
+        async with visitor.get(f"{server.url}/gallery/latent/dreaming-paintings") as r:
+            page = await r.text()
+    assert r.status == 200 and "Artist: Ada Painter · Data science: Alan Modeller" in page
