@@ -144,7 +144,8 @@ HANG = {"room": "latent", "slug": "dreaming-paintings", "kind": "image", "title"
 
 async def rehearse(server) -> dict[str, str]:
     """An idea in Russian paired with a profile in English, their finished work hung in the gallery credited
-    to both, and a lone work waiting: the references of each (over HTTP, as the people would do it)."""
+    to both, and a lone work waiting: the references of each, and the lone work's withdrawal link (over
+    HTTP, as the people would do it)."""
     idea = await send(server, IDEA, lang="ru")
     profile = await send(server, PROFILE)
     loner = await send(server, {"kind": "work", "name": "Lone Painter", "email": "lone@example.org",
@@ -178,4 +179,6 @@ async def rehearse(server) -> dict[str, str]:
         async with curator.post(f"{server.url}/curate/{work}/accept", data={**HANG, "csrf": csrf,
                                 "artists": IDEA["name"], "collaborators": PROFILE["name"]}, allow_redirects=False) as r:
             assert r.status == 303 and r.headers["Location"] == "/gallery/latent/dreaming-paintings"
-    return {"idea": idea, "profile": profile, "work": work, "loner": loner, "pairing": pairing["id"]}
+    [received] = await server.store.fetch("SELECT body FROM outbox WHERE recipient = 'lone@example.org'")
+    withdraw = re.search(r"(/open-call/withdraw/[^?\s]+)", received["body"]).group(1)
+    return {"withdraw": withdraw, "idea": idea, "profile": profile, "work": work, "loner": loner, "pairing": pairing["id"]}

@@ -13,6 +13,13 @@ SIGNED_IN = [("/moderate/ml-art", "mod-token"), ("/curate", "cur-token"),  # the
              ("/curate/mail", "cur-token")]
 
 
+async def sign_in(page, url: str, token: str) -> None:
+    await page.goto(f"{url}/login")
+    await page.fill("[name=token]", token)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(lambda at: urlsplit(at).path != "/login")
+
+
 async def every_page(page, url: str, lang: str, speaker: str) -> AsyncIterator[str]:
     """Open each public page, `speaker`'s private link, then the moderator's and curator's pages after
     signing in (once per token); yield each path once it has loaded."""

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.pages import every_page
+from tests.browser.pages import every_page, sign_in
 from tests.browser.test_open_call_browser import DESK, PAGES
 from tests.conftest import ROOT
 from tests.gallery_support import BEFORE, gallery_program, rehearse
@@ -57,12 +57,8 @@ async def test_the_open_call_and_the_curators_desk_in_use(start_server, browser,
     """While the call is open, with an idea paired to a profile, their work hung and letters waiting."""
     server = await start_server(program=gallery_program(tmp_path / "prog"), now=BEFORE)
     refs = await rehearse(server)
-    [letter] = await server.store.fetch("SELECT body FROM outbox WHERE recipient = 'lone@example.org'")
-    refs["withdraw"] = "/open-call/withdraw/" + letter["body"].split("/open-call/withdraw/")[1].split("?")[0]
     page = await browser.new_page(bypass_csp=True)
-    await page.goto(f"{server.url}/login")
-    await page.fill("[name=token]", "cur-token")
-    await page.click("button[type=submit]")
+    await sign_in(page, server.url, "cur-token")
     found = []
     for template in PAGES + DESK:
         path = template.format(**refs)

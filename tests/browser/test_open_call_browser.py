@@ -11,6 +11,7 @@ import pytest
 from gallery_support import BEFORE, IDEA, PROFILE, draw, gallery_program, rehearse
 from mail_support import MailServer, link_in, text_of
 
+from tests.browser.pages import sign_in
 from tests.browser.test_gallery_browser import shots
 
 FROM = "ML Art open call <open-call@mlart.example>"
@@ -54,9 +55,8 @@ async def test_an_idea_meets_a_data_scientist_and_their_work_hangs_credited_to_b
     assert "Мы получили" in received[0]["Subject"] and "We have received" in received[1]["Subject"]
 
     curator = await browser.new_page(viewport={"width": 1280, "height": 800})
+    await sign_in(curator, server.url, "cur-token")
     await curator.goto(f"{server.url}/curate")
-    await curator.fill("[name=token]", "cur-token")
-    await curator.click("button[type=submit]")
     await curator.select_option("[name=kind]", "idea")
     await curator.click("text=Filter")
     await curator.click(f"text={IDEA['title']}")
@@ -112,15 +112,11 @@ DESK = ["/curate?status=all", "/curate/{idea}", "/curate/{profile}", "/curate/{w
 async def test_the_pages_of_the_call_and_the_desk_fit_a_desk_and_a_phone(start_server, browser, tmp_path, lang):
     server = await start_server(program=gallery_program(tmp_path / "prog"), now=BEFORE)
     refs = await rehearse(server)
-    [letter] = await server.store.fetch("SELECT body FROM outbox WHERE recipient = 'lone@example.org'")
-    refs["withdraw"] = "/open-call/withdraw/" + letter["body"].split("/open-call/withdraw/")[1].split("?")[0]
     out = shots(tmp_path)
     too_wide = {}
     for width, height in ((1280, 800), (360, 740)):
         page = await browser.new_page(viewport={"width": width, "height": height})
-        await page.goto(f"{server.url}/login")
-        await page.fill("[name=token]", "cur-token")
-        await page.click("button[type=submit]")
+        await sign_in(page, server.url, "cur-token")
         for template in PAGES + DESK:
             path = template.format(**refs)
             await page.goto(f"{server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
