@@ -12,6 +12,8 @@ import pytest
 from gallery_support import BEFORE, IDEA, PROFILE, gallery_program, png_bytes, send, signed_in_curator
 from mail_support import MailServer, html_of, link_in, text_of
 
+from tests.conftest import fresh_postgres
+
 FROM = "ML Art open call <open-call@mlart.example>"
 
 
@@ -26,6 +28,20 @@ def mail(tmp_path, monkeypatch):
 @pytest.fixture
 async def call(start_server, tmp_path, mail):
     return await start_server(program=gallery_program(tmp_path / "prog"), now=BEFORE, smtp=mail.url, mail_from=FROM)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def either_call(request, start_server, tmp_path, mail):
+    """The call on SQLite, and on PostgreSQL, where claims and retries are the same conditional UPDATEs."""
+    if request.param == "sqlite":
+        yield await start_server(program=gallery_program(tmp_path / "prog"), now=BEFORE, smtp=mail.url,
+                                 mail_from=FROM)
+        return
+    async with fresh_postgres(request.getfixturevalue("pg_url")) as url:
+        server = await start_server(program=gallery_program(tmp_path / "prog"), now=BEFORE, smtp=mail.url,
+                                    mail_from=FROM, database_url=url)
+        yield server
+        await server.stop()
 
 
 async def outbox(server) -> list[dict]:
@@ -114,7 +130,8 @@ async def test_an_introduction_reaches_both_sides_and_gives_addresses_only_with_
     assert log == [{"actor": "curator", "action": "introduced"}] * 2
 
 
-async def test_a_server_that_goes_down_mid_queue_loses_nothing_and_sends_nothing_twice(call, mail):
+async def test_a_server_that_goes_down_mid_queue_loses_nothing_and_sends_nothing_twice(either_call, mail):
+    call = either_call
     mail.recorder.refuse_after = 2  # takes two letters, then says it is shutting down
     entries = [await send(call, {**PROFILE, "email": f"ds{i}@example.org", "name": f"DS {i}"}) for i in range(3)]
     entries += [await send(call, {**IDEA, "email": f"artist{i}@example.org"}) for i in range(2)]

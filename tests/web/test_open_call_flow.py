@@ -13,16 +13,23 @@ from gallery_support import BEFORE, IDEA, PROFILE, gallery_program, rehearse, se
 
 from event_server.core.permissions import Can
 from event_server.services.identity import Signer
+from tests.conftest import fresh_postgres
 
 
 async def letters(server, to: str) -> list[dict]:
     return await server.store.fetch("SELECT * FROM outbox WHERE recipient = ? ORDER BY created_ms, id", to)
 
 
-@pytest.fixture
-async def rehearsal(start_server, tmp_path):
-    server = await start_server(program=gallery_program(tmp_path / "prog"), now=BEFORE)
-    return server, await rehearse(server)
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def rehearsal(request, start_server, tmp_path):
+    if request.param == "sqlite":
+        server = await start_server(program=gallery_program(tmp_path / "prog"), now=BEFORE)
+        yield server, await rehearse(server)
+        return
+    async with fresh_postgres(request.getfixturevalue("pg_url")) as url:
+        server = await start_server(program=gallery_program(tmp_path / "prog"), now=BEFORE, database_url=url)
+        yield server, await rehearse(server)
+        await server.stop()  # before its database is dropped
 
 
 async def test_an_idea_and_a_profile_become_a_work_in_the_gallery_credited_to_both(rehearsal):
