@@ -114,16 +114,30 @@ async def test_the_pages_of_the_call_and_the_desk_fit_a_desk_and_a_phone(start_s
     refs = await rehearse(server)
     out = shots(tmp_path)
     too_wide = {}
+
+    async def shoot(page, name: str, width: int) -> None:
+        await page.wait_for_load_state("networkidle")
+        await page.screenshot(path=out / f"{name}-{width}-{lang}.png", full_page=True)
+        if await page.evaluate("document.documentElement.scrollWidth") > width:
+            too_wide[name] = await page.evaluate("document.documentElement.scrollWidth")
+
     for width, height in ((1280, 800), (360, 740)):
         page = await browser.new_page(viewport={"width": width, "height": height})
         await sign_in(page, server.url, "cur-token")
         for template in PAGES + DESK:
             path = template.format(**refs)
             await page.goto(f"{server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
-            await page.wait_for_load_state("networkidle")
-            name = "".join(c if c.isalnum() else "-" for c in template).strip("-")
-            await page.screenshot(path=out / f"{name}-{width}-{lang}.png", full_page=True)
-            if await page.evaluate("document.documentElement.scrollWidth") > width:
-                too_wide[path] = await page.evaluate("document.documentElement.scrollWidth")
+            await shoot(page, "".join(c if c.isalnum() else "-" for c in template).strip("-"), width)
+        # What the applicant sees after sending, and after withdrawing through the letter's link.
+        await page.goto(f"{server.url}/open-call?kind=profile&lang={lang}")
+        await fill(page, {**{k: PROFILE[k] for k in ("name", "skills")}, "email": f"phone{width}@example.org"})
+        await page.click("button[type=submit]")
+        await page.wait_for_url("**/open-call/sent/OC-*")
+        await shoot(page, "open-call-sent", width)
+        await page.goto(f"{server.url}{refs['withdraw']}?lang={lang}")
+        if width == 1280:  # the first time withdraws; the second finds it withdrawn
+            await page.click("main button[type=submit]")
+        await page.locator("[role=status]").wait_for()
+        await shoot(page, "withdrawn", width)
         await page.close()
     assert too_wide == {}
