@@ -107,3 +107,78 @@ def form(csrf: str | None, upload: tuple[str, bytes, str] | None = None, **chang
         name, content, declared = upload
         data.add_field("upload", content, filename=name, content_type=declared)
     return data
+
+
+IDEA = {"kind": "idea", "name": "Ada Painter", "email": "ada.painter@example.org", "role": "artist",
+        "title": "Paintings that dream", "description": "My oil paintings, continued by a network.",
+        "help": "train a StyleGAN2 on my paintings", "share_email": "on"}
+PROFILE = {"kind": "profile", "name": "Alan Modeller", "email": "alan.modeller@example.org",
+           "skills": "Generative models, GAN training", "tools": "PyTorch, StyleGAN2", "share_email": "on",
+           "availability": "two evenings a week until August", "links": "https://example.org/alan"}
+
+
+async def send(server, fields: dict, lang: str = "en", upload=None, path: str = "/open-call") -> str:
+    """One applicant's browser sends the form (any kind); the entry's reference."""
+    session, csrf = await session_and_csrf(server)
+    data = aiohttp.FormData()
+    for key, value in {"csrf": csrf, "website": "", **fields}.items():
+        data.add_field(key, value)
+    if upload:
+        data.add_field("upload", upload[1], filename=upload[0], content_type=upload[2])
+    async with session, session.post(f"{server.url}{path}?lang={lang}", data=data, allow_redirects=False) as r:
+        assert r.status == 303, await r.text()
+        return r.headers["Location"].rsplit("/", 1)[1]
+
+
+async def signed_in_curator(server) -> tuple[aiohttp.ClientSession, str]:
+    session, csrf = await session_and_csrf(server)
+    async with session.post(f"{server.url}/login", data={"csrf": csrf, "token": "cur-token", "next": "/curate"}) as r:
+        assert r.status == 200 and "Curation" in await r.text()
+    return session, csrf
+
+
+HANG = {"room": "latent", "slug": "dreaming-paintings", "kind": "image", "title": "Paintings that dream",
+        "year": "2020", "technique": "StyleGAN2", "description": "", "alt": "Oil paintings melting into each other",
+        "link": "", "media": "", "youtube": "", "note": "", "tell": "on", "message": "Bravo!"}
+
+
+async def rehearse(server) -> dict[str, str]:
+    """An idea in Russian paired with a profile in English, their finished work hung in the gallery credited
+    to both, and a lone work waiting: the references of each, and the lone work's withdrawal link (over
+    HTTP, as the people would do it)."""
+    idea = await send(server, IDEA, lang="ru")
+    profile = await send(server, PROFILE)
+    loner = await send(server, {"kind": "work", "name": "Lone Painter", "email": "lone@example.org",
+                                "role": "artist", "title": "Alone", "links": "https://example.org/alone"})
+    curator, csrf = await signed_in_curator(server)
+    async with curator:
+        async with curator.get(f"{server.url}/curate?kind=idea&status=new") as r:
+            page = await r.text()
+        assert idea in page and profile not in page and loner not in page  # filtered by kind
+        async with curator.post(f"{server.url}/curate/{idea}/introduce", data={"csrf": csrf, "profile": profile,
+                                                                               "note": "Both love oil paint"}) as r:
+            assert r.status == 200 and "introduced" in await r.text()
+        [pairing] = await server.store.fetch("SELECT * FROM pairings")
+        async with curator.post(f"{server.url}/curate/pairings/{pairing['id']}",
+                                data={"csrf": csrf, "status": "working", "next": f"/curate/{profile}"}) as r:
+            assert r.status == 200 and str(r.url).endswith(f"/curate/{profile}")
+        # The artist's letter (in Russian) carries the link for the finished work.
+        [_, introduction] = await server.store.fetch("SELECT * FROM outbox WHERE recipient = ? ORDER BY created_ms, id",
+                                                     IDEA["email"])
+        assert introduction["lang"] == "ru" and "Alan Modeller" in introduction["body"]
+        link = re.search(r"(/open-call\?kind=work&pairing=\S+)", introduction["body"]).group(1)
+        async with aiohttp.ClientSession() as artist, artist.get(f"{server.url}{link}") as r:
+            assert "Alan Modeller" in await r.text()  # the form says who the work is made with
+        token = re.search(r"pairing=([^&\s]+)", link).group(1)
+        work = await send(server, {"kind": "work", "pairing": token, "name": IDEA["name"], "email": IDEA["email"],
+                                   "role": "artist", "title": "Paintings that dream"}, lang="ru",
+                          upload=("dream.png", png_bytes(), "image/png"))
+        async with curator.get(f"{server.url}/curate/{work}") as r:
+            page = await r.text()
+        assert 'name="collaborators" type="text" value="Alan Modeller"' in page  # credited by default
+        async with curator.post(f"{server.url}/curate/{work}/accept", data={**HANG, "csrf": csrf,
+                                "artists": IDEA["name"], "collaborators": PROFILE["name"]}, allow_redirects=False) as r:
+            assert r.status == 303 and r.headers["Location"] == "/gallery/latent/dreaming-paintings"
+    [received] = await server.store.fetch("SELECT body FROM outbox WHERE recipient = 'lone@example.org'")
+    withdraw = re.search(r"(/open-call/withdraw/[^?\s]+)", received["body"]).group(1)
+    return {"withdraw": withdraw, "idea": idea, "profile": profile, "work": work, "loner": loner, "pairing": pairing["id"]}

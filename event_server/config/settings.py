@@ -10,8 +10,39 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SmtpUrl:
+    """Where e-mail goes (SMTP_URL): smtp://user:pass@host:587 upgrades with STARTTLS (required when
+    there is a password to protect, used whenever offered otherwise); smtps://host:465 is TLS from the start."""
+
+    host: str
+    port: int
+    username: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    implicit_tls: bool = False
+
+    @property
+    def starttls(self) -> bool | None:
+        """True: required; None: if the server offers it (a local relay without credentials)."""
+        return None if self.implicit_tls else (True if self.username else None)
+
+
+def parse_smtp_url(text: str) -> SmtpUrl:
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError(f"SMTP_URL '{parts.scheme}://{parts.hostname or ''}…' is not understood: write "
+                         "smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS)")
+    try:
+        port = parts.port or (465 if parts.scheme == "smtps" else 587)
+    except ValueError:
+        raise ValueError("SMTP_URL has a port that is not a number: write e.g. smtp://host:587") from None
+    return SmtpUrl(parts.hostname, port, unquote(parts.username) if parts.username else None,
+                   unquote(parts.password) if parts.password else None, parts.scheme == "smtps")
 
 
 @dataclass(frozen=True)
@@ -33,6 +64,8 @@ class Settings:
     # seconds between two questions from one attendee (IPs get ten times more); 0: no limit
     qa_ask_interval: float = 15.0
     qa_votes_per_second: float = 5.0  # per attendee (IPs get ten times more: many attendees share a NAT); 0: no limit
+    smtp: SmtpUrl | None = None  # None: e-mail is kept and shown to curators as not sent
+    mail_from: str = "open-call@localhost"  # the From: of e-mail to applicants (MAIL_FROM)
 
     @property
     def database(self) -> str:
@@ -56,7 +89,13 @@ class Settings:
             qa_votes_per_second=_setting(env, "QA_VOTES_PER_SECOND", 5.0, float, "a number, 0 or more (0: no limit)",
                                          lambda x: 0 <= x < math.inf),
             start_at=_setting(env, "START_AT", None, parse_instant, "an ISO 8601 instant with its UTC offset, "
-                              "e.g. 2026-11-23T18:00:00+03:00"))
+                              "e.g. 2026-11-23T18:00:00+03:00"),
+            smtp=_smtp(env.get("SMTP_URL", "").strip()))
+        if env.get("MAIL_FROM", "").strip():
+            values["mail_from"] = env["MAIL_FROM"].strip()
+        elif values["smtp"]:
+            raise SettingsError("SMTP_URL is set but MAIL_FROM is not: set MAIL_FROM to the address e-mail comes "
+                                "from, e.g. MAIL_FROM='ML Art open call <open-call@example.org>'")
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -105,6 +144,14 @@ def _setting(env: Mapping[str, str], name: str, default, parse, expected: str, o
     except (ValueError, KeyError):
         pass
     raise SettingsError(f"{name} must be {expected}, got {text!r}")
+
+
+def _smtp(text: str) -> SmtpUrl | None:
+    """SMTP_URL, or an error that never repeats it: it holds a password."""
+    try:
+        return parse_smtp_url(text) if text else None
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def parse_instant(text: str) -> datetime:

@@ -1,5 +1,5 @@
-"""The gallery's rules: how the programme's works and accepted submissions hang together, what a
-valid open-call submission is, and what an uploaded file really is (from its bytes).
+"""The gallery's rules: how the programme's works and accepted submissions hang together, how a curator
+hangs one, and what an uploaded file really is (from its bytes).
 
 Pure: no I/O, time passed in. services/gallery.py and the web pages call these.
 """
@@ -8,16 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import PurePosixPath
 
-from .model import Gallery, GalleryRoom, GalleryWork, OpenCall, Text
-from .rules import EMAIL, SLUG, WORK_KINDS, YOUTUBE_ID, is_address
+from .forms import Message, flag, text
+from .model import Gallery, GalleryRoom, GalleryWork, Text
+from .rules import SLUG, WORK_KINDS, YOUTUBE_ID, is_address
 
-# Longest accepted text per field, in characters: enough for a letter, too little for a dump.
-LIMITS = {"name": 100, "email": 200, "title": 200, "technique": 200, "description": 4000, "motivation": 6000,
-          "links": 2000, "artists": 300, "alt": 1000, "note": 2000}
-MAX_LINKS = 5
 MB = 1024 * 1024
 UPLOAD_CAPS = {"image": 10 * MB, "audio": 20 * MB, "video": 50 * MB}
 THUMB_WIDTHS = (320, 640, 1280)
@@ -86,70 +82,6 @@ def cover(room: GalleryRoom) -> GalleryWork | None:
 def is_remote(work: GalleryWork) -> bool:
     """Media on another site is shown as a link card: no third-party request without a click."""
     return bool(work.media and "://" in work.media) and not work.upload
-
-
-# --- the open call ------------------------------------------------------------------------------
-
-def is_open(call: OpenCall | None, now: datetime) -> bool:
-    return call is not None and now <= call.deadline
-
-
-@dataclass(frozen=True)
-class Submission:
-    name: str
-    email: str
-    role: str
-    title: str
-    description: str
-    technique: str
-    links: tuple[str, ...]
-    motivation: str
-
-
-Message = tuple[str, dict]  # an English template and its values; the shell translates both
-
-
-def _err(errors: dict, key: str, template: str, **values) -> None:
-    errors[key] = (template, values)
-
-
-def _text(fields: Mapping[str, str], key: str, errors: dict, required: bool = True) -> str:
-    value = str(fields.get(key, "")).strip()
-    if required and not value:
-        _err(errors, key, "Please fill this in.")
-    elif len(value) > LIMITS[key]:
-        _err(errors, key, "Please keep this under {limit} characters (it has {length}).", limit=LIMITS[key],
-             length=len(value))
-    return value
-
-
-def check_links(text: str, errors: dict) -> tuple[str, ...]:
-    links = tuple(line.strip() for line in text.splitlines() if line.strip())
-    bad = [link for link in links if not is_address(link)]
-    if bad:
-        _err(errors, "links", "Links must be full https:// addresses, one per line: {link} is not.", link=bad[0])
-    elif len(links) > MAX_LINKS:
-        _err(errors, "links", "Please give at most {count} links.", count=MAX_LINKS)
-    return links
-
-
-def check_submission(fields: Mapping[str, str], roles: tuple[str, ...], has_upload: bool
-                     ) -> tuple[Submission | None, dict[str, Message]]:
-    """The form's values, or what to fix in each field."""
-    errors: dict[str, Message] = {}
-    values = {key: _text(fields, key, errors, required=key in ("name", "email", "title"))
-              for key in ("name", "email", "title", "description", "technique", "motivation")}
-    if "email" not in errors and not EMAIL.match(values["email"]):
-        _err(errors, "email", "This does not look like an e-mail address.")
-    role = str(fields.get("role", ""))
-    if role not in roles:
-        _err(errors, "role", "Please choose who you are.")
-    links = check_links(_text(fields, "links", errors, required=False), errors)
-    if not links and not has_upload and not errors.get("links"):
-        _err(errors, "links", "Please give a link to the work or upload a file.")
-    if errors:
-        return None, errors
-    return Submission(role=role, links=links, **values), {}
 
 
 # --- what an upload really is -------------------------------------------------------------------
@@ -233,39 +165,40 @@ def check_work(submission: str, fields: Mapping[str, str], rooms: tuple[GalleryR
     room, slug, kind = (str(fields.get(k, "")).strip() for k in ("room", "slug", "kind"))
     chosen = find_room(rooms, room)
     if not chosen:
-        _err(errors, "room", "Choose a room of the gallery.")
+        flag(errors, "room", "Choose a room of the gallery.")
     elif any(w.slug == slug for w in chosen.works):
-        _err(errors, "slug", "Another work in this room already has this slug. Choose another.")
+        flag(errors, "slug", "Another work in this room already has this slug. Choose another.")
     if not SLUG.match(slug):
-        _err(errors, "slug", "Use lowercase latin letters, digits and single dashes, e.g. 'dream-garden'.")
+        flag(errors, "slug", "Use lowercase latin letters, digits and single dashes, e.g. 'dream-garden'.")
     if kind not in WORK_KINDS:
-        _err(errors, "kind", "Choose one of: {kinds}.", kinds=", ".join(WORK_KINDS))
-    title = _text(fields, "title", errors)
-    artists = tuple(a.strip() for a in _text(fields, "artists", errors, required=False).split(",") if a.strip())
-    technique = _text(fields, "technique", errors, required=False)
-    description = _text(fields, "description", errors, required=False)
-    alt = _text(fields, "alt", errors, required=False)
+        flag(errors, "kind", "Choose one of: {kinds}.", kinds=", ".join(WORK_KINDS))
+    title = text(fields, "title", errors)
+    artists, collaborators = (tuple(a.strip() for a in text(fields, key, errors, required=False).split(",")
+                                    if a.strip()) for key in ("artists", "collaborators"))
+    technique = text(fields, "technique", errors, required=False)
+    description = text(fields, "description", errors, required=False)
+    alt = text(fields, "alt", errors, required=False)
     link, media, youtube, year = (str(fields.get(k, "")).strip() for k in ("link", "media", "youtube", "year"))
     if link and not is_address(link):
-        _err(errors, "link", "The link must be a full https:// address.")
+        flag(errors, "link", "The link must be a full https:// address.")
     if media and not is_address(media):
-        _err(errors, "media", "Media on another site must be a full https:// address.")
+        flag(errors, "media", "Media on another site must be a full https:// address.")
     if youtube and not YOUTUBE_ID.match(youtube):
-        _err(errors, "youtube", "A YouTube id has 11 characters, as in youtu.be/ID.")
+        flag(errors, "youtube", "A YouTube id has 11 characters, as in youtu.be/ID.")
     if year and not (year.isdigit() and 1900 <= int(year) <= 2100):
-        _err(errors, "year", "Write the year with four digits.")
+        flag(errors, "year", "Write the year with four digits.")
     uses_upload = upload if upload_kind == kind and kind != "web" else None
     if kind == "image" and not alt:
-        _err(errors, "alt", "Images need alt text describing what is visible, for people who cannot see it.")
+        flag(errors, "alt", "Images need alt text describing what is visible, for people who cannot see it.")
     if kind in ("image", "audio") and not (uses_upload or media):
-        _err(errors, "media", "This {kind} work needs the uploaded file or an https address of it.", kind=kind)
+        flag(errors, "media", "This {kind} work needs the uploaded file or an https address of it.", kind=kind)
     if kind == "video" and not (uses_upload or media or youtube):
-        _err(errors, "media", "A video work needs the uploaded video, an https address or a YouTube id.")
+        flag(errors, "media", "A video work needs the uploaded video, an https address or a YouTube id.")
     if kind == "web" and not link:
-        _err(errors, "link", "A web work needs the https address of the work.")
+        flag(errors, "link", "A web work needs the https address of the work.")
     if errors:
         return None, errors
-    work = GalleryWork(slug=slug, title=Text.of(title), kind=kind, artists=artists,
+    work = GalleryWork(slug=slug, title=Text.of(title), kind=kind, artists=artists, collaborators=collaborators,
                        year=int(year) if year else None, technique=technique or None,
                        description=Text.of(description) if description else None,
                        media=None if uses_upload else media or None, youtube=youtube or None,

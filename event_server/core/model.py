@@ -137,6 +137,7 @@ class GalleryWork:
     link: str | None = None
     poster: str | None = None  # a picture file standing for a video, audio or web work in grids
     upload: str | None = None  # the stored file of a work hung from the open call (not in the programme)
+    collaborators: tuple[str, ...] = ()  # the data scientists who helped make it, credited beside the artists
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class OpenCall:
     text: Text
     deadline: datetime
     roles: tuple[str, ...] = ROLES
+    keep_until: datetime | None = None  # when entries are erased (core.open_call.keep_until gives the default)
 
 
 @dataclass(frozen=True)

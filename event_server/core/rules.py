@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 SCHEMA_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An address one can write into a To: header as it is: no spaces, commas, quotes or brackets.
+EMAIL = re.compile(r"^[^@\s,;:<>()\[\]\"\\]+@[^@\s,;:<>()\[\]\"\\]+\.[^@\s,;:<>()\[\]\"\\]+$")
 DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
 WORK_KINDS = ("image", "video", "audio", "web")
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")

@@ -3,7 +3,7 @@ status, a work's kind, the sentences of the pure core (which imports no translat
 Listing them here lets `pybabel extract` find them; the catalogue has their translations."""
 from . import N_
 
-STATUSES = N_("new"), N_("accepted"), N_("rejected"), N_("all")
+STATUSES = N_("new"), N_("accepted"), N_("rejected"), N_("withdrawn"), N_("all")
 KINDS = N_("image"), N_("video"), N_("audio"), N_("web"), N_("link")
 ROLES = N_("artist"), N_("musician"), N_("data scientist"), N_("other")
 # core/permissions.py: refusal()
@@ -22,3 +22,17 @@ UPLOADS = (N_("This file is not an image, audio or video we accept (PNG, JPEG, G
            # media/thumbnails.py
            N_("This image could not be read: the file is damaged or not really an image."),
            N_("This image format is not accepted: use PNG, JPEG, GIF or WebP."))
+# core/open_call.py and services/open_call.py: why a curator's step is refused
+CURATION = (N_("Only a project idea can be introduced to data scientists."),
+            N_("This idea was turned down or withdrawn: it cannot be introduced."),
+            N_("Choose at least one data scientist to introduce."),
+            N_("Only data scientists' profiles still in the call can be introduced."),
+            N_("This idea has already been introduced to one of them."),
+            N_("A pairing is accepted by hanging its finished work in the gallery."),
+            N_("This pairing's work hangs in the gallery: take the work down first."),
+            N_("The applicant withdrew this entry."),
+            N_("A work is accepted by hanging it in the gallery."),
+            N_("Only a letter that failed or may not have arrived can be sent again."))
+# services/open_call.py: what the curation log says was done (the history on each entry's page)
+LOG = (N_("introduced"), N_("moved the pairing"), N_("hung in the gallery"), N_("sent the finished work"),
+       N_("withdrew"), N_("sent a letter again"))

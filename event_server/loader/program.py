@@ -338,13 +338,14 @@ class ProgramChecker(Fields):
         return value
 
     def open_call(self, node: Located, path: str) -> model.OpenCall | None:
-        m = self.mapping(node, path, ("title", "text", "deadline"), ("roles",))
+        m = self.mapping(node, path, ("title", "text", "deadline"), ("roles", "keep_until"))
         if m is None:
             return None
         deadline = self.field(m, path, "deadline", self.deadline)
         title, text = self.field(m, path, "title", self.text), self.field(m, path, "text", self.text)
         roles = self.field(m, path, "roles", self.slugs, model.OpenCall.roles)
-        return model.OpenCall(title, text, deadline, roles) if title and text and deadline else None
+        keep_until = self.field(m, path, "keep_until", self.deadline, None)
+        return model.OpenCall(title, text, deadline, roles, keep_until) if title and text and deadline else None
 
     def deadline(self, node: Located, path: str) -> datetime | None:
         """A date means the end of that day in the event zone; a time is taken as written."""

@@ -9,6 +9,8 @@ from .clock import Clock
 from .event import LiveEvent
 from .gallery import GalleryDesk
 from .identity import Signer
+from .open_call import OpenCallDesk
+from .outbox import Outbox
 from .questions import QuestionDesk
 from .reactions import ReactionDesk
 
@@ -24,10 +26,18 @@ class Services:
         self.questions = QuestionDesk(self.event, self.store, settings)
         self.reactions = ReactionDesk(self.event)
         self.gallery = GalleryDesk(self.event, self.store, settings)
+        self.outbox = Outbox(self.event, self.store, settings)
+        self.open_call = OpenCallDesk(self.event, self.store, self.gallery, self.outbox, self.signer)
 
     async def start(self) -> None:
+        """The store first; then the background tasks that use it: the mail courier (with SMTP_URL) and
+        the erasing of open-call entries past their keeping time."""
         await self.store.open()
         await self.event.reload_overrides()
+        self.outbox.start()
+        self.open_call.start()
 
     async def stop(self) -> None:
+        await self.open_call.stop()
+        await self.outbox.stop()
         await self.store.close()

@@ -1,5 +1,5 @@
 """The gallery's use cases: the rooms as visitors see them (the programme's works plus the ones curators
-hung from the open call), submissions, curation, uploads and thumbnails."""
+hung from the open call), uploads and thumbnails. Entries and curation are services/open_call.py's."""
 from __future__ import annotations
 
 import asyncio
@@ -55,44 +55,24 @@ class GalleryDesk:
     async def check_image(self, path: Path) -> str | None:
         return await asyncio.to_thread(thumbnails.verify_image, path)
 
-    async def submit(self, entry: gallery.Submission, attendee: str | None, upload: dict | None, received: Path) -> str:
-        """Keep the submission (and move its upload into place); its reference."""
-        stored = {}
-        if upload:
-            name = secrets.token_urlsafe(16) + upload["type"].suffix
-            os.replace(received, self.uploads / name)
-            stored = dict(upload=name, upload_kind=upload["type"].kind, upload_type=upload["type"].mime,
-                          upload_size=upload["size"])
-        return await submissions.add(self.store, entry, attendee=attendee, now_ms=self.event.now_ms(), **stored)
+    def keep(self, received: Path, found: gallery.FileType, size: int) -> dict:
+        """Move a checked upload into place under a random name; what the store keeps of it."""
+        name = secrets.token_urlsafe(16) + found.suffix
+        os.replace(received, self.uploads / name)
+        return dict(upload=name, upload_kind=found.kind, upload_type=found.mime, upload_size=size)
 
-    async def entry(self, reference: str) -> Entry:
-        found = await submissions.get(self.store, reference)
-        if found is None:
-            raise Refused("not_found", f"there is no submission {reference}")
-        return found
-
-    async def search(self, status: str | None, role: str | None, kind: str | None, text: str | None) -> list[Entry]:
-        return await submissions.search(self.store, status=status, role=role, kind=kind, text=text)
-
-    async def counts(self) -> dict[str, int]:
-        return await submissions.counts(self.store)
+    def drop(self, name: str | None) -> None:
+        """Delete an upload whose entry was withdrawn or erased."""
+        if name:
+            (self.uploads / name).unlink(missing_ok=True)
 
     async def hung_work_of(self, reference: str) -> gallery.HungWork | None:
         return await submissions.hung_work_of(self.store, reference)
 
-    async def accept(self, entry: Entry, fields: dict[str, str], note: str) -> tuple[gallery.HungWork | None, dict]:
-        """Hang the entry's work as the curator edited it, or what to fix in the form."""
+    def check_work(self, entry: Entry, fields: dict[str, str]) -> tuple[gallery.HungWork | None, dict]:
+        """The work as the curator edited it, by the programme's rules, or what to fix in the form."""
         program_rooms = self.event.program.gallery.rooms if self.event.program.gallery else ()
-        hung, errors = gallery.check_work(entry.id, fields, program_rooms, entry.upload, entry.upload_kind)
-        if hung:
-            try:
-                await submissions.accept(self.store, hung, note[:gallery.LIMITS["note"]], self.event.now_ms())
-            except Refused as exc:
-                return None, {"slug": (exc.message, {})}
-        return hung, errors
-
-    async def reject(self, entry: Entry, note: str) -> None:
-        await submissions.reject(self.store, entry.id, note[:gallery.LIMITS["note"]], self.event.now_ms())
+        return gallery.check_work(entry.id, fields, program_rooms, entry.upload, entry.upload_kind)
 
     async def upload(self, name: str, public: bool) -> tuple[Path, str]:
         """A stored upload and its sniffed type: to curators always, to everyone once its work hangs."""

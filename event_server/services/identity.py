@@ -27,6 +27,9 @@ class Signer:
         self.attendee = URLSafeSerializer(secret_key, salt="attendee")
         self.session = URLSafeSerializer(secret_key, salt="session")
         self.speaker = URLSafeSerializer(secret_key, salt="speaker-link")
+        # Links in an applicant's e-mail: withdraw their entry; send the work finished with a pairing.
+        self.withdrawal = URLSafeSerializer(secret_key, salt="open-call-withdraw")
+        self.finished_work = URLSafeSerializer(secret_key, salt="open-call-finished-work")
 
     def load(self, serializer: URLSafeSerializer, value: str | None) -> Any:
         if not value:
@@ -52,6 +55,13 @@ class Signer:
     def speaker_of(self, token: str) -> str | None:
         slug = self.load(self.speaker, token)
         return slug if isinstance(slug, str) else None
+
+    def token(self, serializer: URLSafeSerializer, value: str) -> str:
+        return serializer.dumps(value)
+
+    def value(self, serializer: URLSafeSerializer, token: str | None) -> str | None:
+        found = self.load(serializer, token)
+        return found if isinstance(found, str) else None
 
     def session_with(self, cookies: Mapping[str, str], **powers: Any) -> str:
         """The session cookie's new value: the powers it held, plus these."""

@@ -39,6 +39,13 @@ def requires(can: Can, *, login: bool = False, talk: Callable[[web.Request], Tal
     return guard
 
 
+def actor(request: web.Request) -> str:
+    """Who is acting, as logs record them: the one place a signed-in person's name comes from. Curators
+    share CURATOR_TOKEN today, so the session says only "curator"."""
+    who = request[IDENTITY]
+    return "curator" if who.curator else "moderator" if who.moderator else "attendee"
+
+
 def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, *,
                httponly: bool = True, max_age: int = YEAR) -> None:
     """Every cookie of ours the same way: SameSite=Lax, the whole site, Secure when served over https."""

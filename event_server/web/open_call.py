@@ -1,4 +1,5 @@
-"""The open call: its text, the submission form, the streamed upload, and the confirmation page."""
+"""The open call: its text, the form for each kind of entry (a work, a project idea, a data scientist's
+profile), the streamed upload, the confirmation page, and withdrawing through the link in the e-mail."""
 from __future__ import annotations
 
 import time
@@ -7,11 +8,14 @@ from pathlib import Path
 from aiohttp import BodyPartReader, web
 
 from .. import i18n
-from ..core import gallery
+from ..core import gallery, open_call
 from ..core.model import OpenCall
 from ..core.ratelimit import Buckets, Rate
 from ..core.refusal import Refused
+from ..i18n import N_
+from ..services.open_call import Meeting
 from .keys import IDENTITY, LANG, SERVICES
+from .links import base_url
 from .render import render
 from .security import check_csrf
 
@@ -24,6 +28,8 @@ HONEYPOT = "website"  # hidden from people; bots that fill every field give them
 ATTEMPTS = web.AppKey("open_call_attempts", Buckets)
 SENT = web.AppKey("open_call_sent", Buckets)
 SENT_BY_ADDRESS = web.AppKey("open_call_sent_by_address", Buckets)
+STALE_LINK: tuple[str, dict] = (N_("This link is no longer valid: the work has been sent already, or the pairing "
+                                   "has ended. Write to the curators."), {})
 
 
 class TooLarge(Exception):
@@ -40,32 +46,49 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/open-call", form_page)
     app.router.add_post("/open-call", submit)
     app.router.add_get("/open-call/sent/{ref}", sent)
+    app.router.add_get("/open-call/withdraw/{token}", withdraw_page)
+    app.router.add_post("/open-call/withdraw/{token}", withdraw)
 
 
 def _call(request: web.Request) -> tuple[OpenCall, bool]:
     event = request.app[SERVICES].event
     if event.program.open_call is None:
         raise web.HTTPNotFound()
-    return event.program.open_call, gallery.is_open(event.program.open_call, event.now())
+    return event.program.open_call, open_call.is_open(event.program.open_call, event.now())
 
 
-def _page(request: web.Request, status: int = 200, values: dict | None = None, errors: dict | None = None):
+def _page(request: web.Request, kind: str, meeting: Meeting | None, status: int = 200, values: dict | None = None,
+          errors: dict | None = None):
     call, is_open = _call(request)
     lang = request.get(LANG, "en")
     return render(request, "open_call.html", status=status, call=call, is_open=is_open, values=values or {},
                   errors={k: i18n.translate(lang, m) for k, m in (errors or {}).items()}, roles=call.roles,
+                  kind=kind, kinds=open_call.KINDS, asks=open_call.ASKS[kind], required=open_call.REQUIRED[kind],
+                  meets=kind in open_call.MEETS, uploads=kind in open_call.UPLOADS, meeting=meeting,
+                  keep_until=request.app[SERVICES].open_call.keep_until(),
                   caps={k: v // gallery.MB for k, v in gallery.UPLOAD_CAPS.items()})
 
 
+async def _kind_and_meeting(request: web.Request, fields) -> tuple[str, Meeting | None, str | None]:
+    """The kind of entry the form is for, and the pairing a finished-work link names (with its token)."""
+    token = str(fields.get("pairing", "")) or None
+    meeting = await request.app[SERVICES].open_call.finished_work_pairing(token) if token else None
+    kind = "work" if token else str(fields.get("kind", "work"))
+    return (kind if kind in open_call.KINDS else "work"), meeting, token
+
+
 async def form_page(request: web.Request) -> web.Response:
-    return _page(request)
+    kind, meeting, token = await _kind_and_meeting(request, request.query)
+    if token and meeting is None:
+        raise web.HTTPNotFound(text=i18n.gettext(request.get(LANG, "en"), STALE_LINK[0]))
+    return _page(request, kind, meeting, values={"pairing": token} if token else {})
 
 
 async def submit(request: web.Request) -> web.Response:
     call, is_open = _call(request)
     lang = request.get(LANG, "en")
     if not is_open:
-        return _page(request, status=403)
+        return _page(request, "work", None, status=403)
     if (request.content_length or 0) > MAX_BODY:
         _too_large(lang, None, MAX_UPLOAD)
     now = time.time()
@@ -93,16 +116,21 @@ async def _store(request: web.Request, call: OpenCall, fields: dict, upload: dic
         errors["upload"] = problem
     elif upload and upload["type"].kind == "image" and (image_problem := await desk.check_image(tmp)):
         errors["upload"] = (image_problem, {})
-    submission, field_errors = gallery.check_submission(fields, call.roles, has_upload=upload is not None)
+    kind, meeting, token = await _kind_and_meeting(request, fields)
+    if token and meeting is None:
+        errors["pairing"] = STALE_LINK
+    submission, field_errors = open_call.check_entry(kind, fields, call.roles, has_upload=upload is not None)
     errors.update(field_errors)
     if errors or submission is None:
-        return _page(request, status=400, values=fields, errors=errors)
+        return _page(request, kind, meeting, status=400, values=fields, errors=errors)
     now = time.time()
     if not (request.app[SENT].take(request[IDENTITY].attendee or "", now) == 0
             and request.app[SENT_BY_ADDRESS].take(request.remote or "", now) == 0):
         raise web.HTTPTooManyRequests(text=i18n.gettext(request.get(LANG, "en"), "You have sent several works "
                                                         "in the last hour. Please wait before sending more."))
-    reference = await desk.submit(submission, request[IDENTITY].attendee, upload, tmp)
+    reference = await request.app[SERVICES].open_call.submit(
+        submission, lang=request.get(LANG, "en"), attendee=request[IDENTITY].attendee, upload=upload, received=tmp,
+        base=base_url(request), pairing=meeting.pairing if meeting else None)
     raise web.HTTPSeeOther(f"/open-call/sent/{reference}")
 
 
@@ -164,9 +192,31 @@ async def sent(request: web.Request) -> web.Response:
     """The confirmation, shown only to the browser that sent the submission."""
     _call(request)
     try:
-        found = await request.app[SERVICES].gallery.entry(request.match_info["ref"])
+        found = await request.app[SERVICES].open_call.entry(request.match_info["ref"])
     except Refused:
         raise web.HTTPNotFound() from None
-    if found.attendee != request[IDENTITY].attendee:
+    if found.attendee != request[IDENTITY].attendee or found.erased_ms:
         raise web.HTTPNotFound()
     return render(request, "open_call_sent.html", reference=found.id, submission=found)
+
+
+async def _withdrawing(request: web.Request):
+    _call(request)
+    desk = request.app[SERVICES].open_call
+    reference = desk.withdrawal(request.match_info["token"])
+    if reference is None:
+        raise web.HTTPNotFound()
+    return desk, await desk.entry(reference)
+
+
+async def withdraw_page(request: web.Request) -> web.Response:
+    """Asks first: mail scanners open links, and opening one must not withdraw anything."""
+    _, found = await _withdrawing(request)
+    return render(request, "open_call_withdraw.html", entry=found, done=found.status == "withdrawn")
+
+
+async def withdraw(request: web.Request) -> web.Response:
+    check_csrf(request, await request.post())
+    desk, found = await _withdrawing(request)
+    await desk.withdraw(found.id)
+    return render(request, "open_call_withdraw.html", entry=found, done=True)

@@ -1,7 +1,7 @@
 """Server-rendered pages: one autoescaping jinja2 environment and the helpers every template uses."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import jinja2
@@ -49,5 +49,10 @@ def render(request: web.Request, template: str, status: int = 200, **context) ->
         lang_url=lang_url, instant=instant, program=event.program, event=event.program.event, now=event.now(),
         rehearsal=event.clock.rehearsal, event_shift=event.shift, count_texts=lambda: counts(lang),
         identity=request.get(IDENTITY), csrf=request.get(CSRF, ""), feed_url=feed_url,
-        google_calendar_url=google_calendar_url, **context)
+        google_calendar_url=google_calendar_url, at_ms=_at_ms, **context)
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+
+def _at_ms(ms: int) -> datetime:
+    """A time as the store keeps it (epoch milliseconds), for local()."""
+    return datetime.fromtimestamp(ms / 1000, UTC)

@@ -9,12 +9,20 @@ from event_server.services.identity import Signer
 PUBLIC_PAGES = ["/", "/schedule", "/talks/neural-cellular-automata", "/talks/perenneural-philosophy",
                 "/speakers/alexander-mordvintsev", "/rooms/ml-art", "/gallery", "/gallery/growing-patterns",
                 "/gallery/growing-patterns/nca-bloom", "/open-call", "/login"]
-SIGNED_IN = [("/moderate/ml-art", "mod-token"), ("/curate", "cur-token")]  # the test server's tokens
+SIGNED_IN = [("/moderate/ml-art", "mod-token"), ("/curate", "cur-token"),  # the test server's tokens
+             ("/curate/mail", "cur-token")]
+
+
+async def sign_in(page, url: str, token: str) -> None:
+    await page.goto(f"{url}/login")
+    await page.fill("[name=token]", token)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(lambda at: urlsplit(at).path != "/login")
 
 
 async def every_page(page, url: str, lang: str, speaker: str) -> AsyncIterator[str]:
     """Open each public page, `speaker`'s private link, then the moderator's and curator's pages after
-    signing in; yield each path once it has loaded."""
+    signing in (once per token); yield each path once it has loaded."""
     for path in PUBLIC_PAGES:
         await page.goto(f"{url}{path}?lang={lang}")
         await page.wait_for_load_state("networkidle")
@@ -24,8 +32,9 @@ async def every_page(page, url: str, lang: str, speaker: str) -> AsyncIterator[s
     yield "/speak/…"
     for path, token in SIGNED_IN:
         await page.goto(f"{url}{path}?lang={lang}")
-        await page.fill("[name=token]", token)
-        await page.click("form[action=\"/login\"] button[type=submit]")
-        await page.wait_for_url(lambda at, path=path: urlsplit(at).path == path)  # signed in, past /login
+        if urlsplit(page.url).path == "/login":  # not signed in with this token yet
+            await page.fill("[name=token]", token)
+            await page.click("form[action=\"/login\"] button[type=submit]")
+            await page.wait_for_url(lambda at, path=path: urlsplit(at).path == path)  # signed in, past /login
         await page.wait_for_load_state("networkidle")
         yield path

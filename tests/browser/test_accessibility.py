@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.pages import every_page
+from tests.browser.pages import every_page, sign_in
+from tests.browser.test_open_call_browser import DESK, PAGES
 from tests.conftest import ROOT
+from tests.gallery_support import BEFORE, gallery_program, rehearse
 from tests.live.roomclient import RoomClient
 
 AXE = ROOT / "static" / "node_modules" / "axe-core" / "axe.min.js"  # from `npm ci --prefix static`
@@ -46,5 +48,20 @@ async def test_the_queue_and_the_overlay_with_a_question_on_air(start_server, br
         assert pinned["ok"], pinned
         await page.goto(f"{server.url}/rooms/ml-art/overlay")
         await page.locator("[data-qa-overlay]:not([hidden])").wait_for()
+        found += await violations(page)
+    assert found == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+async def test_the_open_call_and_the_curators_desk_in_use(start_server, browser, tmp_path, lang):
+    """While the call is open, with an idea paired to a profile, their work hung and letters waiting."""
+    server = await start_server(program=gallery_program(tmp_path / "prog"), now=BEFORE)
+    refs = await rehearse(server)
+    page = await browser.new_page(bypass_csp=True)
+    await sign_in(page, server.url, "cur-token")
+    found = []
+    for template in PAGES + DESK:
+        path = template.format(**refs)
+        await page.goto(f"{server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
         found += await violations(page)
     assert found == []

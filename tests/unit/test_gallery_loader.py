@@ -59,3 +59,11 @@ def test_other_gallery_mistakes(tmp_path):
     assert any("duplicate slug 'ring-one'" in p for p in problems)
     problems = errors_for(tmp_path, "media: media/gallery/ring-one.png", "media: program.yaml")
     assert any("'program.yaml' is not a picture" in p for p in problems)
+
+
+def test_the_open_call_may_say_until_when_entries_are_kept(tmp_path):
+    path = gallery_program(tmp_path)
+    path.write_text(path.read_text().replace("  deadline: 2020-08-01", "  deadline: 2020-08-01\n  keep_until: 2020-12-31"))
+    assert load_program(path).open_call.keep_until.isoformat() == "2020-12-31T23:59:59+03:00"
+    [problem] = errors_for(tmp_path / "bad", "  deadline: 2020-08-01", "  deadline: 2020-08-01\n  keep_until: soon")
+    assert "open_call.keep_until" in problem and ":" in problem.split(" ")[0]

@@ -1,13 +1,10 @@
-"""The gallery's pure rules: hanging, walking, submissions, upload types, rate limits, curator edits."""
+"""The gallery's pure rules: hanging, walking, upload types, curator edits (the open call's: test_open_call_rules)."""
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 from gallery_support import png_bytes
 
 from event_server.core import gallery
-from event_server.core.model import ROLES, Gallery, GalleryRoom, GalleryWork, OpenCall, Text
-from event_server.core.rules import is_address
+from event_server.core.model import Gallery, GalleryRoom, GalleryWork, Text
 
 
 def work(slug: str, kind: str = "image", **kw) -> GalleryWork:
@@ -49,37 +46,6 @@ def test_a_cover_needs_a_picture():
     assert gallery.is_remote(work("remote", media="https://x.org/a.png"))
 
 
-def test_the_deadline_follows_the_clock_given():
-    call = OpenCall(Text.of("Call"), Text.of("Text"), datetime(2020, 8, 1, 20, 59, 59, tzinfo=UTC))
-    assert gallery.is_open(call, datetime(2020, 8, 1, 20, 0, tzinfo=UTC))
-    assert not gallery.is_open(call, datetime(2020, 8, 1, 21, 0, tzinfo=UTC))
-    assert not gallery.is_open(None, datetime(2020, 1, 1, tzinfo=UTC))
-
-
-FIELDS = {"name": " Ada ", "email": "ada@example.org", "role": "musician", "title": "Song", "description": "",
-          "technique": "GLOW", "links": "https://a.example/1\n\nhttps://b.example/2", "motivation": ""}
-
-
-def test_a_good_submission_is_trimmed_and_its_links_split():
-    sub, errors = gallery.check_submission(FIELDS, ROLES, has_upload=False)
-    assert errors == {} and sub.name == "Ada" and sub.links == ("https://a.example/1", "https://b.example/2")
-
-
-def test_submission_mistakes_are_named_per_field():
-    _, errors = gallery.check_submission({**FIELDS, "email": "ada", "role": "boss", "title": "",
-                                          "links": "https://ok.example\nftp://x.example", "motivation": "x" * 7000},
-                                         ROLES, has_upload=False)
-    assert set(errors) == {"email", "role", "title", "links", "motivation"}
-    assert errors["links"] == ("Links must be full https:// addresses, one per line: {link} is not.",
-                               {"link": "ftp://x.example"})
-    assert errors["motivation"][1] == {"limit": 6000, "length": 7000}
-    _, errors = gallery.check_submission({**FIELDS, "links": ""}, ROLES, has_upload=False)
-    assert set(errors) == {"links"}  # something to look at: a link or a file
-    assert gallery.check_submission({**FIELDS, "links": ""}, ROLES, has_upload=True)[1] == {}
-    for bad in ("http://a.example", "https://", "https://localhost/x", "https://a.example/x y", "javascript:alert(1)"):
-        assert not is_address(bad), bad
-
-
 def test_types_come_from_the_bytes():
     assert gallery.sniff(png_bytes()[:16]).mime == "image/png"
     assert gallery.sniff(b"\xff\xd8\xff\xe0\0\x10JFIF").kind == "image"
@@ -106,9 +72,10 @@ def test_a_name_that_contradicts_the_bytes_is_refused():
 def test_a_curator_edit_follows_the_programmes_rules():
     rooms = GALLERY.rooms
     fields = {"room": "growing", "slug": "song", "kind": "image", "title": "Song", "alt": "Rings", "year": "2020",
-              "artists": "Ada, Alan"}
+              "artists": "Ada, Alan", "collaborators": " Grace ,"}
     hung_work, errors = gallery.check_work("OC-1", fields, rooms, upload="x.png", upload_kind="image")
     assert errors == {} and hung_work.work.upload == "x.png" and hung_work.work.artists == ("Ada", "Alan")
+    assert hung_work.work.collaborators == ("Grace",)  # the data scientist, credited apart
     _, errors = gallery.check_work("OC-1", {**fields, "alt": "", "slug": "a", "year": "20"}, rooms, "x.png", "image")
     assert set(errors) == {"alt", "slug", "year"}
     # An audio upload cannot become an image work; a web work needs its link.

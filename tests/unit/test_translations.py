@@ -17,7 +17,8 @@ from event_server import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = i18n.LOCALE / "ru" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3), "plural_forms": (2, 3), "N_": None, "_err": (3,)}  # README.md
+KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3), "plural_forms": (2, 3), "N_": None,
+            "flag": (3,)}  # as in README.md
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
