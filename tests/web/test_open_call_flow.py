@@ -105,7 +105,7 @@ def concrete_paths(server, refs: dict) -> dict[str, list[str]]:
 
 
 # Public routes that serve files or are not pages: pictures, media, uploads (checked by their tests).
-NOT_PAGES = {"/recordings/{slug}", r"/gallery/{room}/{work}/thumb-{width}.{fmt}", "/uploads/{name}",
+NOT_PAGES = {"/recordings/{slug}", "/recordings/{slug}/captions/{lang}.vtt", r"/gallery/{room}/{work}/thumb-{width}.{fmt}", "/uploads/{name}",
              "/open-call/sent/{ref}"}  # this one is only its sender's: read below with their cookies
 
 
