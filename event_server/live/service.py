@@ -48,7 +48,7 @@ class LiveService:
                                         client_manager=self.cluster.client_manager(),
                                         max_http_buffer_size=MAX_MESSAGE, ping_interval=25, ping_timeout=20)
         broadcast.install(self.sio, compress=settings.ws_compression)
-        self.sio.attach(app)
+        self._attach(app)
         self.presence = Presence(self.sio, self.cluster)
         self.tick = Tick()
         self.qa = QaActions(self.sio, services.questions, self.tick)
@@ -61,6 +61,20 @@ class LiveService:
         self.cluster.on("overrides", services.event.reload_overrides)  # a moderator on any worker
         self.cluster.on("presence", self.presence.recount)
         self._listen()
+
+    def _attach(self, app: web.Application) -> None:
+        """socket.io's routes (what sio.attach() adds), with a long-polling POST over MAX_MESSAGE answered 413
+        at once: engine.io would close the session and wait for its queue to drain, leaving the client hanging."""
+        handle = self.sio.eio.handle_request
+
+        async def post(request: web.Request) -> web.StreamResponse:
+            if (request.content_length or 0) > MAX_MESSAGE:
+                raise web.HTTPRequestEntityTooLarge(MAX_MESSAGE, request.content_length or 0,
+                                                    text=f"a socket.io message may be up to {MAX_MESSAGE} bytes")
+            return await handle(request)
+        app.router.add_get("/socket.io/", handle)
+        app.router.add_post("/socket.io/", post)
+        app.router.add_route("OPTIONS", "/socket.io/", handle)
 
     def _listen(self) -> None:
         sio = self.sio

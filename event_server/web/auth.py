@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import wraps
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -17,6 +18,7 @@ from ..core.model import Talk
 from ..core.permissions import Can, may, refusal
 from ..i18n import N_
 from ..services.identity import SESSION_COOKIE, YEAR, token_matches
+from . import bodies
 from .keys import IDENTITY, LANG, SERVICES
 from .render import render
 from .security import check_csrf, safe_next
@@ -31,7 +33,7 @@ def requires(can: Can, *, login: bool = False, talk: Callable[[web.Request], Tal
             subject = talk(request) if talk else None
             if not may(request[IDENTITY], can, subject):
                 if login:
-                    raise web.HTTPSeeOther(f"/login?next={request.path}")
+                    raise web.HTTPSeeOther(f"/login?next={quote(request.path)}")
                 raise web.HTTPForbidden(text=i18n.gettext(request.get(LANG, "en"), refusal(can)))
             return await handler(request)
         guarded.needs = can  # type: ignore[attr-defined]  # read by the permission table test
@@ -65,7 +67,7 @@ async def login_form(request: web.Request) -> web.Response:
 
 
 async def login(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await bodies.form(request)
     check_csrf(request, form)
     settings = request.app[SERVICES].settings
     token, target = str(form.get("token", "")), safe_next(str(form.get("next", "")), default="")
@@ -88,7 +90,7 @@ def console_of(request: web.Request, powers: dict[str, bool]) -> str:
 
 
 async def logout(request: web.Request) -> web.Response:
-    check_csrf(request, await request.post())
+    check_csrf(request, await bodies.form(request))
     response = web.Response(status=303, headers={"Location": "/"})
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
