@@ -27,7 +27,7 @@ from ..services.identity import token_matches
 from ..services.scheduler import Scheduler
 from ..services.watch import watch
 from . import broadcast, collector
-from .actions import Action, Context, Handler, actions_of
+from .actions import Action, Context, Handler, actions_of, check_payload
 from .cluster import Cluster
 from .presence import PREFIX, Presence
 from .qa import QaActions
@@ -139,18 +139,19 @@ class LiveService:
         collector.connection_closed()
         self.presence.left(sid)
 
-    async def _unknown(self, event: str, sid: str, data: Any = None) -> dict:
+    async def _unknown(self, event: str, sid: str, *data: Any) -> dict:
         return _error(Refused("unknown_event", f"there is no event '{event}'"))
 
     def _dispatcher(self, spec: Action, handler: Handler):
-        async def dispatch(sid: str, data: Any = None) -> dict:
+        async def dispatch(sid: str, data: Any = None, *extra: Any) -> dict:
             session = await self.sio.get_session(sid)
             ctx = Context(sid, session["identity"], session["ip"])
             try:
                 if not may(ctx.identity, spec.needs):
                     raise Refused("forbidden", f"you are not allowed to {spec.name}. {refusal(spec.needs)}")
-                if not isinstance(data, dict):
-                    raise Refused("bad_request", f'{spec.name} expects an object payload, e.g. {{"room": "ml-art"}}')
+                if not isinstance(data, dict) or extra:
+                    raise Refused("bad_request", f'{spec.name} expects one object payload, e.g. {{"room": "ml-art"}}')
+                check_payload(data)
                 return {"ok": True, **(await handler(ctx, data) or {})}
             except Refused as exc:
                 return _error(exc)
