@@ -3,6 +3,7 @@ the token that opened them is rotated; named moderators sign in as themselves an
 alone; a moderator can block an asker. Real HTTP and socket.io clients, the real store."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from datetime import timedelta
@@ -11,18 +12,25 @@ import aiohttp
 import pytest
 
 from event_server.store import questions, staff_sessions
-from tests.conftest import write_program
+from tests.conftest import fresh_postgres, write_program
 from tests.live.qa_clients import Client
 
 ANNA, BORIS = "anna-0123456789abcdef", "boris-0123456789abcdef"
 CONSOLE = "/moderate/main"
 
 
-@pytest.fixture
-async def server(tmp_path, start_server):
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def server(request, tmp_path, start_server):
     program = write_program(tmp_path, [{"slug": "t1", "start": "12:00", "seconds": 60, "qa": 5}])
-    return await start_server(program, first_talk_in=timedelta(seconds=-70), qa_ask_interval=0,
+    start = functools.partial(start_server, program, first_talk_in=timedelta(seconds=-70), qa_ask_interval=0,
                               moderator_tokens=(("anna", ANNA), ("boris", BORIS)))
+    if request.param == "sqlite":
+        yield await start()
+        return
+    async with fresh_postgres(request.getfixturevalue("pg_url")) as url:
+        server = await start(database_url=url)
+        yield server
+        await server.stop()  # before its database is dropped
 
 
 async def sign_in(server, token: str) -> tuple[aiohttp.ClientSession, aiohttp.ClientResponse]:
