@@ -13,6 +13,7 @@ from .open_call import OpenCallDesk
 from .outbox import Outbox
 from .questions import QuestionDesk
 from .reactions import ReactionDesk
+from .staff import StaffSessions
 
 
 class Services:
@@ -23,6 +24,7 @@ class Services:
         self.store = Store(settings.database)
         self.event = LiveEvent(settings, clock, program, self.store)
         self.signer = Signer(settings.secret_key)
+        self.staff = StaffSessions(self.store, settings, self.signer)
         self.questions = QuestionDesk(self.event, self.store, settings)
         self.reactions = ReactionDesk(self.event)
         self.gallery = GalleryDesk(self.event, self.store, settings)
