@@ -16,6 +16,10 @@ from .services import Services
 from .services.clock import Clock, SystemClock, rehearsal
 
 log = logging.getLogger(__name__)
+# Seconds a stopping server waits for requests still running (twice: before and after cancelling them).
+# Clients were told to go first (live.LiveService.drain), so this only cuts off those that never answer:
+# a stop takes at most ~2 × DRAIN, well within the 10 s Docker and 30 s Heroku or Kubernetes allow.
+DRAIN = 1.5
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
@@ -46,4 +50,4 @@ def serve(settings: Settings) -> None:
                  f"in {settings.start_in}" if settings.start_in is not None else f"at {settings.start_at}",
                  event.clock.offset)
     log.info("serving %s at %s", event.program.event.title, base)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, shutdown_timeout=DRAIN)

@@ -88,11 +88,18 @@ class LiveService:
         await self.tick.stop()
         await self.cluster.stop()
 
-    async def close_sockets(self, app: web.Application) -> None:
-        # Otherwise a restart waits for every open websocket to time out; clients reconnect on their own.
-        # Never wait for the goodbye to be collected: a long-polling client that vanished never will.
+    async def drain(self, app: web.Application) -> None:
+        """On SIGTERM, once the server stopped accepting: the last tallies out, then every client let go.
+
+        Each client hears Engine.IO's goodbye, which makes socket.io clients reconnect (to another worker,
+        or to this one restarted). The goodbye is the last thing each socket's writer sends: then it closes
+        the websocket instead of waiting for the client to do so. A client that never answers (a frozen
+        tab, a long-polling client that vanished) is cut off when serve()'s DRAIN runs out.
+        """
+        await self.tick.flush()
         for socket in list(self.sio.eio.sockets.values()):
             await socket.close(wait=False, reason=self.sio.eio.reason.SERVER_DISCONNECT)
+            socket.queue.put_nowait(None)  # after the goodbye: the writer's cue to close the websocket
         self.sio.eio.sockets.clear()
 
     # --- what operators see (web/ops.py reads these through its LiveStats protocol) --------------
