@@ -115,18 +115,19 @@ class LiveService:
 
     async def _connect(self, sid: str, environ: dict, auth: Any = None) -> None:
         request: web.Request = environ["aiohttp.request"]
-        identity = self._identity(request, auth if isinstance(auth, dict) else {})
-        await self.sio.save_session(sid, {"identity": identity, "ip": request.remote or ""})
+        identity, remembered = self._identity(request, auth if isinstance(auth, dict) else {})
+        await self.sio.save_session(sid, {"identity": identity, "ip": request.remote or "", "remembered": remembered})
 
-    def _identity(self, request: web.Request, auth: dict) -> Identity:
-        """Cookies from the page (attendee, session) plus an optional token in the handshake's auth."""
+    def _identity(self, request: web.Request, auth: dict) -> tuple[Identity, bool]:
+        """Cookies from the page (attendee, session) plus an optional token in the handshake's auth; and
+        whether the attendee identity is the page's (remembered) rather than made up for this connection."""
         signer, settings = self.services.signer, self.services.settings
         identity = signer.identity(request.cookies)
         token = auth.get("token") if isinstance(auth.get("token"), str) else None
         moderator = identity.moderator or token_matches(token, settings.moderator_token)
         speaker = identity.speaker or (signer.speaker_of(token) if token else None)
         attendee = identity.attendee or signer.new_attendee()[0]  # no cookie: identity lasts this connection
-        return Identity(attendee, moderator, identity.curator, speaker)
+        return Identity(attendee, moderator, identity.curator, speaker), identity.attendee is not None
 
     async def _disconnect(self, sid: str, reason: Any = None) -> None:
         collector.connection_closed()
@@ -138,7 +139,7 @@ class LiveService:
     def _dispatcher(self, spec: Action, handler: Handler):
         async def dispatch(sid: str, data: Any = None) -> dict:
             session = await self.sio.get_session(sid)
-            ctx = Context(sid, session["identity"], session["ip"])
+            ctx = Context(sid, session["identity"], session["ip"], session["remembered"])
             try:
                 if not may(ctx.identity, spec.needs):
                     raise Refused("forbidden", f"you are not allowed to {spec.name}. {refusal(spec.needs)}")
