@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from typing import Any
 
 import socketio
@@ -57,6 +58,7 @@ class LiveService:
         self.actions = actions_of(self.rooms, self.qa, self.reactions)
         self.scheduler = Scheduler(services.event, self.rooms.publish)
         self.tasks: list[asyncio.Task] = []
+        self.addresses: Counter[str] = Counter()  # address → its connected sockets on this worker
         services.event.announce_with(self.cluster.announce)
         self.cluster.on("overrides", services.event.reload_overrides)  # a moderator on any worker
         self.cluster.on("presence", self.presence.recount)
@@ -109,14 +111,19 @@ class LiveService:
 
     def people_in(self, room: str) -> int:
         """Sockets in the room on this worker."""
-        return self.presence.local(PREFIX + room)
+        return self.presence.sockets(PREFIX + room)
 
     # --- the socket.io handlers --------------------------------------------------------------
 
     async def _connect(self, sid: str, environ: dict, auth: Any = None) -> None:
         request: web.Request = environ["aiohttp.request"]
+        address, cap = request.remote or "", self.services.settings.sockets_per_address
+        if cap and self.addresses[address] >= cap:  # each socket costs memory: one address cannot take them all
+            raise socketio.exceptions.ConnectionRefusedError(
+                f"too many connections from your address ({cap}); close some tabs and try again")
+        self.addresses[address] += 1
         identity, remembered = self._identity(request, auth if isinstance(auth, dict) else {})
-        await self.sio.save_session(sid, {"identity": identity, "ip": request.remote or "", "remembered": remembered})
+        await self.sio.save_session(sid, {"identity": identity, "ip": address, "remembered": remembered})
 
     def _identity(self, request: web.Request, auth: dict) -> tuple[Identity, bool]:
         """Cookies from the page (attendee, session) plus an optional token in the handshake's auth; and
@@ -131,7 +138,11 @@ class LiveService:
 
     async def _disconnect(self, sid: str, reason: Any = None) -> None:
         collector.connection_closed()
-        self.presence.left(sid)
+        self.presence.leave(sid)
+        address = (await self.sio.get_session(sid))["ip"]
+        self.addresses[address] -= 1
+        if self.addresses[address] <= 0:
+            del self.addresses[address]
 
     async def _unknown(self, event: str, sid: str, data: Any = None) -> dict:
         return _error(Refused("unknown_event", f"there is no event '{event}'"))

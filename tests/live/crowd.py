@@ -29,12 +29,21 @@ class Person:
         self.closed_at = time.monotonic()
 
 
-async def person(http: aiohttp.ClientSession, url: str, room: str = "main", answers_close: bool = True) -> Person:
+class Refused(Exception):
+    """The server refused the Socket.IO connection (its message says why)."""
+
+
+async def person(http: aiohttp.ClientSession, url: str, room: str = "main", answers_close: bool = True,
+                 headers: dict | None = None) -> Person:
     ws = await http.ws_connect(url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket",
-                               autoclose=answers_close, autoping=answers_close, heartbeat=None)
+                               autoclose=answers_close, autoping=answers_close, heartbeat=None, headers=headers)
     assert (await ws.receive_str()).startswith("0")  # Engine.IO open
     await ws.send_str("40")
-    assert (await ws.receive_str()).startswith("40")  # Socket.IO connected
+    connected = await ws.receive_str()
+    if connected.startswith("44"):  # Socket.IO connect error
+        await ws.close()
+        raise Refused(json.loads(connected[2:])["message"])
+    assert connected.startswith("40"), connected
     await ws.send_str("421" + json.dumps(["room:join", {"room": room}]))
     while not (reply := await ws.receive_str()).startswith("431"):  # room:state and the queue come first
         pass
