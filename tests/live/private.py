@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -60,17 +61,19 @@ class PrivateRedis:
 
 
 class PrivatePostgres:
-    """A PostgreSQL cluster made with initdb in `folder`, run as the postgres user (it refuses root)."""
+    """A PostgreSQL cluster made with initdb in a folder of its own, run as the postgres user when the
+    tests run as root (PostgreSQL refuses root); remove() deletes it."""
 
-    def __init__(self, folder: Path):
+    def __init__(self):
         found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
         if not found:
             missing("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
         self.bin, self.port = found[-1].parent, free_port()
-        self.data = folder / "pgdata"
-        self.log = folder / "postgres.log"
+        # not under pytest's temporary folders: those are private to the user running the tests
+        self.folder = Path(tempfile.mkdtemp(prefix="event-server-pg-"))
+        self.folder.chmod(0o777)
+        self.data, self.log = self.folder / "pgdata", self.folder / "postgres.log"
         self.user = "postgres" if os.geteuid() == 0 else None
-        folder.chmod(0o777)  # the postgres user writes its data and log here
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
 
     @property
@@ -93,3 +96,8 @@ class PrivatePostgres:
         """`immediate`: as a crash would (no checkpoint, clients cut off); the data that was committed stays."""
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
         wait_for_port(self.port, up=False)
+
+    def remove(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
