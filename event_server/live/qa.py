@@ -90,7 +90,7 @@ class QaActions:
         return await self._vote(ctx, data, up=False)
 
     async def _vote(self, ctx: Context, data: dict, up: bool) -> dict:
-        question, votes = await self.desk.vote(ctx.identity, ctx.ip, field(data, "question"), up)
+        question, votes = await self.desk.vote(ctx.identity, ctx.ip, field(data, "question"), up, ctx.remembered)
         self.tally.note(question.room, question.id)
         return {"question": question.id, "votes": votes, "voted": up}
 

@@ -45,9 +45,10 @@ class RoomActions:
         for name in self.sio.rooms(ctx.sid):
             if name.startswith(PREFIX) and name != sio_room(slug):
                 await self.sio.leave_room(ctx.sid, name)
-                self.presence.changed(name)
         await self.sio.enter_room(ctx.sid, sio_room(slug))
-        self.presence.changed(sio_room(slug), joined=True)
+        # a person is their page's attendee cookie; sockets without it count once per address
+        person = ctx.identity.attendee if ctx.remembered and ctx.identity.attendee else f"@{ctx.ip}"
+        self.presence.enter(ctx.sid, sio_room(slug), person)
         state = self.event.room_payload(slug, self.event.now())
         await self.sio.emit("room:state", state, to=ctx.sid)
         for joined in self.joined:
