@@ -4,6 +4,7 @@ page does (bench/load.js), and the Node reference (bench/node_server.js) for the
     .venv/bin/python bench/event_day.py --clients 10000 --spread 60 --rate 20 --duration 30
     .venv/bin/python bench/event_day.py --scenarios scale --clients 3000 --spread 5 --quota-ms 35
     .venv/bin/python bench/event_day.py --quick          # the smoke: 100 attendees, a few seconds
+    .venv/bin/python bench/event_day.py --scenarios wave,storm --checkout ../before   # an older commit's server
 
 Scenarios (--scenarios, comma list; default wave,storm,qa,node):
   wave   N attendees open the room within --spread s (GET /rooms/ml-art for the cookie, a websocket with it,
@@ -52,10 +53,9 @@ def write_program(folder: Path) -> Path:
     talks = []
     for i in range(12):
         slug = TALK if i == 0 else f"talk-{i}"
-        start = datetime(2020, 9, 19, 12, 0) + timedelta(hours=3, minutes=30 * i) if i else \
-            datetime(2020, 9, 19, 12, 0)
+        start = datetime(2020, 9, 19, 12, 0) + (timedelta(hours=3, minutes=30 * i) if i else timedelta(0))
         talks += [f"  - slug: {slug}", f"    title: {{en: 'Talk {i}: generative art', ru: 'Доклад {i}: генеративное искусство'}}",
-                  f"    speakers: [ada]", f"    room: {ROOM}", f"    start: {start:%Y-%m-%d %H:%M}",
+                  "    speakers: [ada]", f"    room: {ROOM}", f"    start: {start:%Y-%m-%d %H:%M}",
                   "    recording: {file: media/clip.webm, duration: 5}", f"    qa_minutes: {180 if i == 0 else 20}"]
     text = "\n".join(["version: 1", "event:", "  id: bench-fest", "  title: {en: Bench fest, ru: Бенч-фест}",
                       "  timezone: Europe/Moscow", "  start: 2020-09-19", "  end: 2020-09-19",
@@ -101,7 +101,8 @@ class Servers:
         self.tmp = Path(tempfile.mkdtemp(prefix="event-day-"))
         program = write_program(self.tmp)
         start_at = (datetime.now(UTC) - timedelta(seconds=10)).isoformat()  # 5 s talk + 5 s: its Q&A is on
-        env = dict(os.environ, DATA_DIR=str(self.tmp / "data"), SECRET_KEY=secrets.token_hex(16),
+        code = Path(args.checkout).resolve() if args.checkout else ROOT  # whose event_server runs
+        env = dict(os.environ, PYTHONPATH=str(code), DATA_DIR=str(self.tmp / "data"), SECRET_KEY=secrets.token_hex(16),
                    MODERATOR_TOKEN="bench-moderator", QA_ASK_INTERVAL="0", START_AT=start_at)
         if workers > 1 or pg_url:
             env.update(DATABASE_URL=pg_url, REDIS_URL=args.redis)
@@ -111,7 +112,7 @@ class Servers:
         for i in range(workers):
             self.procs.append(subprocess.Popen(
                 [sys.executable, "-m", "event_server", "serve", str(program), "--port", str(port + i)],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(self.tmp / f"worker-{i}.log", "w")))
+                cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=open(self.tmp / f"worker-{i}.log", "w")))
             if quota_ms:
                 self.groups.append(cap(self.procs[-1].pid, quota_ms, f"event-day-{os.getpid()}-{i}"))
             try:
@@ -133,6 +134,21 @@ class Servers:
         for group in self.groups:
             group.rmdir()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class NodeServer:
+    """bench/node_server.js, answering joins with the room:state the real server sent."""
+
+    def __init__(self, port: int, state_file: Path | None):
+        self.proc = subprocess.Popen(["node", str(HERE / "node_server.js"), "--port", str(port), "--state",
+                                      str(state_file)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        if not self.proc.stdout.readline().startswith("READY"):
+            raise RuntimeError(f"the Node reference did not start (exit {self.proc.wait()})")
+        self.urls, self.pids = [f"http://127.0.0.1:{port}"], [self.proc.pid]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
 
 
 def cap(pid: int, quota_ms: float, name: str) -> Path:
@@ -163,9 +179,6 @@ class Attendees:
         return json.loads(line)
 
     def close(self) -> None:
-        self.run_quit()
-
-    def run_quit(self) -> None:
         self.proc.stdin.write('{"cmd": "quit"}\n')
         self.proc.stdin.flush()
         self.proc.wait(30)
@@ -206,14 +219,7 @@ def measured(servers, attendees: Attendees, count: int, **command) -> dict:
 
 def run_server(kind: str, args, port: int, scenarios: set[str], state_file: Path | None = None) -> tuple[dict, dict]:
     """One server (ours or node) through the wave, the storm and the Q&A; returns (figures, room:state)."""
-    if kind == "node":
-        proc = subprocess.Popen(["node", str(HERE / "node_server.js"), "--port", str(port), "--state",
-                                 str(state_file)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        assert proc.stdout.readline().startswith("READY")
-        servers = type("Node", (), {"urls": [f"http://127.0.0.1:{port}"], "pids": [proc.pid],
-                                    "stop": lambda self: (proc.terminate(), proc.wait(10))})()
-    else:
-        servers = Servers(args, port)
+    servers = NodeServer(port, state_file) if kind == "node" else Servers(args, port)
     out: dict = {}
     try:
         questions = -(-int(args.rate * args.duration) // args.voters)
@@ -307,6 +313,9 @@ def main() -> None:
     ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     ap.add_argument("--port", type=int, default=19000 + os.getpid() % 500)
+    ap.add_argument("--nice", type=int, help="run the servers and the generator at this niceness (negative needs "
+                    "root): keeps the other jobs of a shared machine from starving the run; say so with its figures")
+    ap.add_argument("--checkout", help="run the server from this checkout (e.g. an older commit's worktree: before/after)")
     ap.add_argument("--quick", action="store_true", help="the smoke: 100 attendees, a few seconds each")
     args = ap.parse_args()
     if args.quick:
@@ -317,9 +326,11 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # inherited by the servers and the generator
     if hard < args.clients + 1024:  # per process: the one server holds every socket
         sys.exit(f"open-files limit is {hard}: need {args.clients + 1024} for {args.clients} attendees")
+    if args.nice is not None:
+        os.setpriority(os.PRIO_PROCESS, 0, args.nice)  # inherited by every child
     scenarios = set(args.scenarios.split(","))
     results: dict = {"clients": args.clients, "spread_s": args.spread, "rate": args.rate, "duration_s": args.duration,
-                     "load_avg_before": os.getloadavg()[0]}
+                     "nice": args.nice, "load_avg_before": os.getloadavg()[0]}
     if scenarios & {"wave", "storm", "qa"}:
         results["ours"], state = run_server("ours", args, args.port, scenarios)
         if "node" in scenarios:
@@ -333,9 +344,6 @@ def main() -> None:
     if "scale" in scenarios:
         results["scale"] = run_scale(args, args.port + 100)
     results["load_avg_after"] = os.getloadavg()[0]
-    for kind in ("ours", "node"):  # the histograms' raw counts are not figures
-        for r in results.get(kind, {}).values():
-            r.pop("errorSample", None) if not r.get("errorSample") else None
     print(table(results))
     print(json.dumps(results), flush=True)
 
