@@ -35,6 +35,7 @@ from .presence import PREFIX, Presence
 from .qa import QaActions
 from .reactions import ReactionActions
 from .room import RoomActions
+from .snapshot import Packet
 from .tick import Tick
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class LiveService:
         # With REDIS_URL, room emits reach every worker's clients and shared state changes are announced.
         self.cluster = Cluster(settings.redis_url, services.event.program.event.id)
         self.sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=settings.public_url or None,
-                                        client_manager=self.cluster.client_manager(),
+                                        client_manager=self.cluster.client_manager(), serializer=Packet,
                                         max_http_buffer_size=MAX_MESSAGE, ping_interval=25, ping_timeout=20)
         broadcast.install(self.sio, compress=settings.ws_compression)
         self._attach(app)
