@@ -36,6 +36,8 @@ ROUTES = {
     ("GET", "/rooms/{slug}.ics"): ("/rooms/main.ics", Can.WATCH),
     ("GET", "/rooms/{slug}"): ("/rooms/main", Can.WATCH),
     ("GET", "/rooms/{slug}/overlay"): ("/rooms/main/overlay", Can.WATCH),
+    ("GET", "/rooms/{slug}/stage"): ("/rooms/main/stage", Can.STAGE),
+    ("GET", "/stage/{token}"): ("/stage/not-a-token", Can.WATCH),
     ("GET", "/moderate/{room}"): ("/moderate/main", Can.MODERATE),
     ("GET", "/speak/{token}"): ("/speak/not-a-token", Can.WATCH),
     ("GET", "/recordings/{slug}"): ("/recordings/t1", Can.WATCH),
