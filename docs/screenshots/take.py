@@ -1,4 +1,5 @@
-"""Screenshots of the room in each phase and of the moderator's console with a busy queue, for the README.
+"""Screenshots of the room in each phase, of the moderator's console with a busy queue, and of the stage
+for OBS in each of its scenes (1920×1080), for the README.
 
     .venv/bin/python docs/screenshots/take.py [--lang en|ru] [--width 1280 --height 800] [--out docs/screenshots]
 
@@ -32,7 +33,10 @@ QUESTIONS = [("Ada", "How long did it take to train the automata to grow the liz
              ("Mila", "What hardware did you use, and would a laptop do for a first experiment?"),
              ("", "Is there a notebook we can play with after the meetup?"),
              ("Kai", "How do you pick the loss when the target is a moving pattern?")]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# the stage's scenes: the Q&A sting shows in the premiere's last seconds, the credits after the day
+SCENES = {"countdown": -75, "premiere": 95, "sting": 172, "qa": 215, "break": 400, "credits": 9 * 3600}
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--autoplay-policy=no-user-gesture-required"]  # as OBS plays the premiere: with sound
 
 
 async def attendee(url: str) -> socketio.AsyncClient:
@@ -102,7 +106,26 @@ async def main(lang: str, width: int, height: int, out: Path) -> None:
                 for client in clients:
                     await client.disconnect()
                 await runner.cleanup()
+        await stage(browser, lang, out)
         await browser.close()
+
+
+async def stage(browser, lang: str, out: Path) -> None:
+    """The stage as OBS shows it; the Q&A scene is transparent, so its picture is too."""
+    for scene, seconds in SCENES.items():
+        with tempfile.TemporaryDirectory() as data:
+            runner, url = await serve(timedelta(seconds=seconds), Path(data))
+            clients = await busy_queue(url, "opening", pin=True) if scene == "qa" else []
+            page = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale=lang)
+            await page.goto(f"{url}/login?next=/rooms/ml-art/stage&lang={lang}")  # a moderator may see it too
+            await page.fill("[name=token]", "screenshots")
+            await page.click("button[type=submit]")
+            await page.goto(f"{url}/rooms/ml-art/stage?lang={lang}")
+            await page.wait_for_timeout(3000)
+            await page.screenshot(path=out / f"stage-{scene}-{lang}.png", omit_background=scene == "qa")
+            for client in clients:
+                await client.disconnect()
+            await runner.cleanup()
 
 
 if __name__ == "__main__":

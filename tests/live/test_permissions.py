@@ -44,6 +44,7 @@ ROUTES = {
     ("GET", "/recordings/{slug}/captions/{lang}.vtt"): ("/recordings/t1/captions/en.vtt", Can.WATCH),
     ("GET", "/talks/{slug}/questions.csv"): ("/talks/t1/questions.csv", Can.READ_TALK_QUEUE),
     ("GET", "/talks/{slug}/questions.json"): ("/talks/t1/questions.json", Can.READ_TALK_QUEUE),
+    ("POST", "/talks/{slug}/archive/{question}"): ("/talks/t1/archive/none", Can.MODERATE),
     ("GET", "/gallery"): ("/gallery", Can.WATCH),
     ("GET", "/gallery/{room}"): ("/gallery/none", Can.WATCH),
     ("GET", "/gallery/{room}/{work}"): ("/gallery/none/none", Can.WATCH),
