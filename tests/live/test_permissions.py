@@ -64,6 +64,9 @@ ROUTES = {
     ("POST", "/curate/pairings/{pairing}"): ("/curate/pairings/PR-NONE", Can.CURATE),
     ("GET", "/curate/mail"): ("/curate/mail", Can.CURATE),
     ("POST", "/curate/mail/{mail}/send-again"): ("/curate/mail/none/send-again", Can.CURATE),
+    ("GET", "/report"): ("/report", Can.MODERATE),
+    ("GET", "/report.csv"): ("/report.csv", Can.MODERATE),
+    ("GET", "/report.json"): ("/report.json", Can.MODERATE),
     ("GET", "/healthz"): ("/healthz", Can.WATCH),
     ("GET", "/metrics"): ("/metrics", Can.WATCH),
 }
