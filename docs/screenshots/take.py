@@ -68,9 +68,10 @@ async def busy_queue(url: str, talk: str, pin: bool) -> list[socketio.AsyncClien
     return [moderator, *people]
 
 
-async def serve(moment: timedelta, data: Path) -> tuple[web.AppRunner, str]:
+async def serve(moment: timedelta, data: Path, **more) -> tuple[web.AppRunner, str]:
     settings = Settings(program=ROOT / "program" / "mlart-datafest-2020.yaml", data_dir=data,
-                        secret_key="screenshots", moderator_token="screenshots", curator_token="screenshots-curator")
+                        secret_key="screenshots", moderator_token="screenshots", curator_token="screenshots-curator",
+                        **more)
     app = create_app(settings, ShiftedClock(OPENING + moment - datetime.now(UTC)))
     runner = web.AppRunner(app)
     await runner.setup()
@@ -107,7 +108,42 @@ async def main(lang: str, width: int, height: int, out: Path) -> None:
                     await client.disconnect()
                 await runner.cleanup()
         await stage(browser, lang, out)
+        await report(browser, lang, width, height, out)
         await browser.close()
+
+
+async def signed_in(browser, url: str, lang: str, width: int, height: int):
+    page = await browser.new_page(viewport={"width": width, "height": height}, locale=lang)
+    await page.goto(f"{url}/login?lang={lang}")
+    await page.fill("[name=token]", "screenshots")
+    await page.click("button[type=submit]")
+    await page.wait_for_url("**/moderate/ml-art")
+    return page
+
+
+async def report(browser, lang: str, width: int, height: int, out: Path) -> None:
+    """The organisers' report after a short Q&A whose head count is sampled every second (a minute by
+    default): six people and their questions, then they leave one by one; and the talk's archive."""
+    with tempfile.TemporaryDirectory() as data:
+        runner, url = await serve(timedelta(seconds=215), Path(data), audience_sample_seconds=1)
+        clients = await busy_queue(url, "opening", pin=False)
+        for person, kind in zip(clients[1:], ("👏", "👏", "🔥", "❤️", "👏", "🤯"), strict=True):
+            await person.call("room:react", {"room": "ml-art", "kind": kind})
+        await clients[0].call("qa:moderate", {"question": (await clients[0].call("qa:list", {"talk": "opening"}))
+                                             ["questions"][0]["id"], "action": "answered"})
+        for person in clients[1:]:
+            await asyncio.sleep(1.5)
+            await person.disconnect()
+        await clients[0].call("schedule:adjust", {"action": "end_qa", "talk": "opening"})
+        page = await signed_in(browser, url, lang, width, height)
+        for work in ("nca-growth", "nca-growth", "nca-bloom"):  # views of gallery works, counted for the report
+            await page.goto(f"{url}/gallery/growing-patterns/{work}")
+        await page.goto(f"{url}/report?lang={lang}")
+        await page.screenshot(path=out / f"report-{lang}-{width}.png", full_page=True)
+        await page.goto(f"{url}/talks/opening?lang={lang}#archive")
+        await page.screenshot(path=out / f"archive-{lang}-{width}.png")
+        await clients[0].disconnect()
+        await runner.cleanup()
 
 
 async def stage(browser, lang: str, out: Path) -> None:
@@ -116,10 +152,7 @@ async def stage(browser, lang: str, out: Path) -> None:
         with tempfile.TemporaryDirectory() as data:
             runner, url = await serve(timedelta(seconds=seconds), Path(data))
             clients = await busy_queue(url, "opening", pin=True) if scene == "qa" else []
-            page = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale=lang)
-            await page.goto(f"{url}/login?next=/rooms/ml-art/stage&lang={lang}")  # a moderator may see it too
-            await page.fill("[name=token]", "screenshots")
-            await page.click("button[type=submit]")
+            page = await signed_in(browser, url, lang, 1920, 1080)  # a moderator may see it too
             await page.goto(f"{url}/rooms/ml-art/stage?lang={lang}")
             await page.wait_for_timeout(3000)
             await page.screenshot(path=out / f"stage-{scene}-{lang}.png", omit_background=scene == "qa")

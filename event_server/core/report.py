@@ -75,5 +75,6 @@ def chart(samples: Sequence[Sample], width: int, height: int) -> Chart | None:
         lines.setdefault(s.room, []).append(f"{x(s.at_ms)},{y(s.people)}")
     hour = 3_600_000
     hours = range(-(-first // hour) * hour, last + 1, hour)
+    x_ticks = [(x(h), h) for h in hours] if len(hours) > 1 else [(0.0, first), (float(width), last)]  # a short day
     return Chart(width, height, {room: " ".join(points) for room, points in lines.items()},
-                 [(x(h), h) for h in hours], [(y(n), n) for n in range(0, top + 1, step)])
+                 x_ticks, [(y(n), n) for n in range(0, top + 1, step)])
