@@ -73,9 +73,11 @@ async def test_the_report_adds_up_a_scripted_session(start_server, browser, tmp_
         (3, 2, 1, 3)
     assert first["reactions"] == 4 and first["reactions_by_kind"] == {"👏": 2, "🔥": 1, "❤️": 1}
     assert first["peak_audience"] == 3
-    people = [s["people"] for s in report["audience"]]
-    assert people.count(3) >= 2 and people[-1] == 2, people
-    assert 2 < first["average_audience"] < 3 and first["samples"] == len(people)
+    people = [s["people"] for s in report["audience"]]  # sampling goes on: after everyone left, 0
+    changes = [n for i, n in enumerate(people) if i == 0 or people[i - 1] != n]
+    assert people.count(3) >= 2 and changes[:2] == [3, 2] and changes[2:] in ([], [0]), people
+    assert first["samples"] == len(people)  # all while the talk ran
+    assert first["average_audience"] == round(sum(people) / len(people), 1)
     assert {(w["work"], w["views"]) for w in report["gallery_views"]} >= {("ring-one", 2), ("ring-two", 1)}
     assert report["open_call_submissions"] == {"work": 1}
     assert talks[0]["peak_audience"] == "3" and talks[0]["questions_asked"] == "3" and talks[0]["reactions"] == "4"
