@@ -11,7 +11,9 @@ import aiohttp
 import pytest
 from playwright.async_api import expect
 
+from event_server.live import LIVE
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, WatchedBrowser, missing, write_program
+from tests.gallery_support import png_bytes
 from tests.live.qa_clients import Client
 
 OBS = {"width": 1920, "height": 1080}
@@ -63,10 +65,15 @@ async def test_the_stage_is_refused_without_its_link(start_server, obs, tmp_path
 
 
 async def test_the_countdown_slate_before_a_talk(start_server, obs, tmp_path):
-    server = await start_server(day(tmp_path), first_talk_in=timedelta(seconds=90))
+    program = day(tmp_path)
+    (tmp_path / "media" / "ada.png").write_bytes(png_bytes((120, 120)))
+    program.write_text(program.read_text().replace("ru: Ада Лавлейс}\n", "ru: Ада Лавлейс}\n    photo: media/ada.png\n"))
+    server = await start_server(program, first_talk_in=timedelta(seconds=90))
     page = await stage(obs, server)
     slate = page.locator("[data-show=slate]")
     await expect(slate).to_be_visible()
+    await expect(slate.locator("[data-field=speakers] img")).to_have_attribute("src", "/media/ada.png")
+    assert await slate.locator("[data-field=speakers] img").evaluate("img => img.naturalWidth") == 120
     await expect(slate.locator("[data-field=title]")).to_have_text("Talk a")
     await expect(slate.locator("[data-field=title-other]")).to_have_text("Доклад a")
     await expect(slate.locator("[data-field=speakers] li")).to_have_text(["Ada LovelaceАда Лавлейс"])
@@ -176,3 +183,25 @@ async def test_the_stage_recovers_its_position_after_a_reload(start_server, obs,
     await page.wait_for_function(POSITION, timeout=1000)  # playing again within a second
     position = await page.evaluate(POSITION)
     assert abs(position - (server.event.clock.now() - start).total_seconds()) < 1.0
+
+
+async def test_the_stage_follows_a_change_made_while_its_connection_was_lost(start_server, obs, tmp_path):
+    server = await start_server(day(tmp_path), first_talk_in=timedelta(seconds=60))
+    sockets = server.server.app[LIVE].sio.eio.sockets
+    page = await stage(obs, server)
+    countdown = page.locator("[data-show=slate] [data-field=countdown]")
+    await expect(countdown).to_have_text(re.compile(r"00:0[01]:\d\d"))
+    for _ in range(100):  # the page's socket is up
+        if sockets:
+            break
+        await asyncio.sleep(0.05)
+    await page.context.set_offline(True)
+    for sock in list(sockets.values()):  # cut it as a network would
+        sock._ws_transport.abort()
+    moderator = await Client(server.url, auth={"token": "mod-token"}).connect()
+    try:
+        assert (await moderator.call("schedule:adjust", {"action": "delay", "talk": "a", "minutes": 20}))["ok"]
+    finally:
+        await moderator.close()
+    await page.context.set_offline(False)
+    await expect(countdown).to_have_text(re.compile(r"00:2[01]:\d\d"), timeout=15_000)  # re-joined by itself
