@@ -14,6 +14,7 @@ from .live import collector
 from .loader import load_program
 from .services import Services
 from .services.clock import Clock, SystemClock, rehearsal
+from .web.access_log import access_logger
 
 log = logging.getLogger(__name__)
 
@@ -46,4 +47,5 @@ def serve(settings: Settings) -> None:
                  f"in {settings.start_in}" if settings.start_in is not None else f"at {settings.start_at}",
                  event.clock.offset)
     log.info("serving %s at %s", event.program.event.title, base)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    web.run_app(app, host=settings.host, port=settings.port, print=None,
+                access_log_class=access_logger(settings.trusted_proxies))

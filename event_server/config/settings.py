@@ -66,6 +66,9 @@ class Settings:
     qa_votes_per_second: float = 5.0  # per attendee (IPs get ten times more: many attendees share a NAT); 0: no limit
     smtp: SmtpUrl | None = None  # None: e-mail is kept and shown to curators as not sent
     mail_from: str = "open-call@localhost"  # the From: of e-mail to applicants (MAIL_FROM)
+    metrics_token: str | None = field(default=None, repr=False)  # None: /metrics refuses everyone
+    log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one object a line, for a log collector
 
     @property
     def database(self) -> str:
@@ -90,7 +93,11 @@ class Settings:
                                          lambda x: 0 <= x < math.inf),
             start_at=_setting(env, "START_AT", None, parse_instant, "an ISO 8601 instant with its UTC offset, "
                               "e.g. 2026-11-23T18:00:00+03:00"),
-            smtp=_smtp(env.get("SMTP_URL", "").strip()))
+            smtp=_smtp(env.get("SMTP_URL", "").strip()), metrics_token=env.get("METRICS_TOKEN", "").strip() or None,
+            log_level=_setting(env, "LOG_LEVEL", "INFO", str.upper, "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+                               lambda level: level in LOG_LEVELS),
+            log_format=_setting(env, "LOG_FORMAT", "text", str.lower, "text or json",
+                                lambda kind: kind in ("text", "json")))
         if env.get("MAIL_FROM", "").strip():
             values["mail_from"] = env["MAIL_FROM"].strip()
         elif values["smtp"]:
@@ -129,6 +136,7 @@ class SettingsError(ValueError):
     """A variable of the environment that cannot be used; the message names it and says what it takes."""
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SWITCH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 

@@ -62,6 +62,8 @@ ROUTES = {
     ("GET", "/curate/mail"): ("/curate/mail", Can.CURATE),
     ("POST", "/curate/mail/{mail}/send-again"): ("/curate/mail/none/send-again", Can.CURATE),
     ("GET", "/healthz"): ("/healthz", Can.WATCH),
+    ("GET", "/readyz"): ("/readyz", Can.WATCH),
+    # METRICS_TOKEN, not a role, opens it: every role without the token gets a 401 (tests/live/test_ops.py)
     ("GET", "/metrics"): ("/metrics", Can.WATCH),
 }
 # event → (a payload, the capability it needs)
@@ -85,7 +87,7 @@ ROLES = {"attendee": Identity("x"), "speaker": Identity("x", speaker="ada"),
 @pytest.fixture
 async def server(tmp_path, start_server):
     return await start_server(program(tmp_path, premoderation=False), first_talk_in=timedelta(seconds=-70),
-                              qa_ask_interval=0)
+                              qa_ask_interval=0, metrics_token="scrape-token")
 
 
 def _static(resource) -> bool:
