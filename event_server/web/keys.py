@@ -7,6 +7,7 @@ from aiohttp import web
 
 from ..core.permissions import Identity
 from ..services import Services
+from .static import StaticFiles
 
 
 class LiveStats(Protocol):
@@ -19,6 +20,7 @@ class LiveStats(Protocol):
 
 SERVICES = web.AppKey("services", Services)
 LIVE_STATS = web.AppKey("live_stats", LiveStats)
+STATIC_FILES = web.AppKey("static_files", StaticFiles)
 
 # What the request-context middleware works out for every request.
 LANG = web.RequestKey("lang", str)

@@ -7,10 +7,11 @@ import hmac
 from aiohttp import web
 
 from .. import i18n
-from .keys import CSRF, LANG
+from .keys import CSRF, LANG, STATIC_FILES
 
-# YouTube embeds (privacy-enhanced domain) and the IFrame API script are the only third parties.
-CSP = ("default-src 'self'; script-src 'self' https://www.youtube.com https://s.ytimg.com; "
+# YouTube embeds (privacy-enhanced domain) and the IFrame API script are the only third parties; the one
+# inline script is the pages' import map (web/static.py), allowed by its hash.
+CSP = ("default-src 'self'; script-src 'self' {import_map} https://www.youtube.com https://s.ytimg.com; "
        "frame-src https://www.youtube-nocookie.com https://www.youtube.com; img-src 'self' data: https://i.ytimg.com; "
        "media-src 'self' blob:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
@@ -19,7 +20,8 @@ CSP = ("default-src 'self'; script-src 'self' https://www.youtube.com https://s.
 @web.middleware
 async def security_headers(request: web.Request, handler):
     response = await handler(request)
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("Content-Security-Policy",
+                                CSP.format(import_map=request.app[STATIC_FILES].script_source))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     return response
