@@ -67,6 +67,7 @@ class Settings:
     smtp: SmtpUrl | None = None  # None: e-mail is kept and shown to curators as not sent
     mail_from: str = "open-call@localhost"  # the From: of e-mail to applicants (MAIL_FROM)
     metrics_token: str | None = field(default=None, repr=False)  # None: /metrics refuses everyone
+    metrics_port: int | None = None  # /metrics without a token on this port too (keep it private)
     log_level: str = "INFO"
     log_format: str = "text"  # or "json": one object a line, for a log collector
 
@@ -94,6 +95,8 @@ class Settings:
             start_at=_setting(env, "START_AT", None, parse_instant, "an ISO 8601 instant with its UTC offset, "
                               "e.g. 2026-11-23T18:00:00+03:00"),
             smtp=_smtp(env.get("SMTP_URL", "").strip()), metrics_token=env.get("METRICS_TOKEN", "").strip() or None,
+            metrics_port=_setting(env, "METRICS_PORT", None, int, "a whole number from 1 to 65535",
+                                  lambda n: 0 < n <= 65535),
             log_level=_setting(env, "LOG_LEVEL", "INFO", str.upper, "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
                                lambda level: level in LOG_LEVELS),
             log_format=_setting(env, "LOG_FORMAT", "text", str.lower, "text or json",

@@ -1,5 +1,6 @@
 """For the people running the event: /healthz (the process answers), /readyz (it can serve: the database
-and Redis answer, for the load balancer) and /metrics for Prometheus (with METRICS_TOKEN)."""
+and Redis answer, for the load balancer) and /metrics for Prometheus: with METRICS_TOKEN on the public
+port, or without a token on METRICS_PORT, a port of its own that the network keeps private."""
 from __future__ import annotations
 
 import asyncio
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from aiohttp import web
 from prometheus_client.core import GaugeMetricFamily, Metric
 
+from ..services import Services
 from ..services.event import LiveEvent
 from ..services.identity import token_matches
 from ..store import questions
@@ -20,6 +22,8 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     app[SERVICES].metrics.add(LiveCollector(app[SERVICES].event, app[LIVE_STATS]))
+    if app[SERVICES].settings.metrics_port is not None:
+        app.cleanup_ctx.append(private_metrics)  # after the store's: it opens first and closes last
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -42,13 +46,32 @@ async def metrics(request: web.Request) -> web.Response:
     token = services.settings.metrics_token
     # for Prometheus, not a browser: plain text with the header it needs, not the friendly error page
     if not token:
-        return web.Response(status=403, text="/metrics is closed: set METRICS_TOKEN on the server and send it "
-                                             "as 'Authorization: Bearer TOKEN'.\n")
+        return web.Response(status=403, text="/metrics is closed on this port: set METRICS_TOKEN on the server and "
+                                             "send it as 'Authorization: Bearer TOKEN', or scrape METRICS_PORT.\n")
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token_matches(given.strip(), token):
         return web.Response(status=401, text="/metrics needs METRICS_TOKEN: send 'Authorization: Bearer TOKEN' "
                                              "(Prometheus: authorization.credentials).\n",
                             headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+    return await exposition(services)
+
+
+async def private_metrics(app: web.Application):
+    """/metrics alone, without a token, on METRICS_PORT while the app runs."""
+    services = app[SERVICES]
+    private = web.Application()
+
+    async def metrics_here(request: web.Request) -> web.Response:
+        return await exposition(services)
+    private.router.add_get("/metrics", metrics_here)
+    runner = web.AppRunner(private, access_log=None)  # a scrape every few seconds is not worth a log line
+    await runner.setup()
+    await web.TCPSite(runner, services.settings.host, services.settings.metrics_port).start()
+    yield
+    await runner.cleanup()
+
+
+async def exposition(services: Services) -> web.Response:
     stats = services.metrics
     stats.questions.clear()  # a state no question is in any more is gone, not stuck at its last count
     for state, n in (await questions.count_by_state(services.store)).items():

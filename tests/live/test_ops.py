@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.live.own_services import OwnPostgres, OwnRedis
+from tests.live.own_services import OwnPostgres, OwnRedis, free_port
 from tests.live.qa_clients import Client
 from tests.live.roomclient import RoomClient
 from tests.live.test_qa_queue import program
@@ -92,6 +92,24 @@ async def test_metrics_are_closed_until_a_token_is_set(start_server):
     server = await start_server()
     async with aiohttp.ClientSession() as session, session.get(server.url + "/metrics") as response:
         assert response.status == 403 and "set METRICS_TOKEN" in await response.text()
+
+
+async def test_metrics_port_serves_them_without_a_token_and_only_them(start_server):
+    port = free_port()
+    server = await start_server(metrics_port=port)
+    private = f"http://127.0.0.1:{port}"
+    async with RoomClient(server.url) as client:
+        await client.join("ml-art")
+        async with aiohttp.ClientSession() as session, session.get(private + "/metrics") as response:
+            assert response.status == 200
+            samples = {s.name: s.value for family in text_string_to_metric_families(await response.text())
+                       for s in family.samples}
+        assert samples["event_server_connections"] == 1
+        async with aiohttp.ClientSession() as session:
+            async with session.get(private + "/rooms/ml-art") as page:
+                assert page.status == 404  # nothing else of the site is there
+            async with session.get(server.url + "/metrics") as public:
+                assert public.status == 403  # the public port still wants METRICS_TOKEN
 
 
 async def test_healthz_answers_json(start_server):
