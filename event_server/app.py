@@ -15,6 +15,7 @@ from .loader import load_program
 from .services import Services
 from .services.clock import Clock, SystemClock, rehearsal
 from .web.access_log import access_logger
+from .web.bodies import FORM
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         real_now = datetime.now(UTC)
         start = settings.rehearsal_start(real_now)
         clock = rehearsal(program, start - real_now, real_now) if start else SystemClock()
-    app = web.Application(middlewares=web_shell.middlewares(settings), client_max_size=64 * 1024 ** 2)
+    app = web.Application(middlewares=web_shell.middlewares(settings), client_max_size=FORM)
     services = Services(settings, clock, program)
 
     async def lifespan(app: web.Application):  # first in, last out: the store outlives the live shell

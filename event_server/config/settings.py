@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -57,6 +58,9 @@ class Settings:
     public_url: str | None = None
     moderator_token: str | None = field(default=None, repr=False)
     curator_token: str | None = field(default=None, repr=False)
+    # named tokens, (name, token): each holder signs in under their own name, and one can be revoked alone
+    moderator_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    curator_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     start_in: timedelta | None = None  # rehearsal: the first talk begins this long after the process starts
     start_at: datetime | None = None  # rehearsal: …at this real instant, the same for every worker (START_AT)
     ws_compression: bool = False
@@ -85,6 +89,8 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None, secret_key=env.get("SECRET_KEY", ""),
             public_url=(env.get("PUBLIC_URL") or "").rstrip("/") or None,
             moderator_token=env.get("MODERATOR_TOKEN") or None, curator_token=env.get("CURATOR_TOKEN") or None,
+            moderator_tokens=_named_tokens(env, "MODERATOR_TOKENS"),
+            curator_tokens=_named_tokens(env, "CURATOR_TOKENS"),
             ws_compression=_setting(env, "WS_COMPRESSION", False, lambda text: SWITCH[text.lower()],
                                     "1, true, yes or on (or 0, false, no, off)"),
             trusted_proxies=_setting(env, "TRUSTED_PROXIES", 0, int, "a whole number, 0 or more", lambda n: n >= 0),
@@ -124,7 +130,7 @@ class Settings:
         values: dict[str, Any] = {}
         for name, attr in (("SECRET_KEY", "secret_key"), ("MODERATOR_TOKEN", "moderator_token"),
                            ("CURATOR_TOKEN", "curator_token")):
-            if getattr(self, attr):
+            if getattr(self, attr) or getattr(self, attr + "s", None):  # named tokens given: no shared one
                 continue
             path = self.data_dir / attr
             if not path.exists():
@@ -155,6 +161,39 @@ def _setting(env: Mapping[str, str], name: str, default, parse, expected: str, o
     except (ValueError, KeyError):
         pass
     raise SettingsError(f"{name} must be {expected}, got {text!r}")
+
+
+NAME = re.compile(r"[A-Za-z0-9_.-]{1,40}")
+MIN_TOKEN = 16
+
+
+def parse_named_tokens(text: str, where: str) -> tuple[tuple[str, str], ...]:
+    """"anna:TOKEN,boris:TOKEN" (or one per line): each name once, each token long enough and used once."""
+    found: list[tuple[str, str]] = []
+    for number, item in enumerate((i.strip() for i in re.split(r"[,\n]", text)), 1):
+        if not item or item.startswith("#"):
+            continue
+        name, _, token = (part.strip() for part in item.partition(":"))
+        if not NAME.fullmatch(name) or len(token) < MIN_TOKEN:
+            raise ValueError(f"{where}, entry {number}: write name:token, the name of letters, digits, '.', '_' or '-' "
+                             f"(up to 40) and the token at least {MIN_TOKEN} characters long")
+        if any(name == n or token == t for n, t in found):
+            raise ValueError(f"{where}, entry {number}: the name '{name}' or its token is given twice")
+        found.append((name, token))
+    return tuple(found)
+
+
+def _named_tokens(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], ...]:
+    """NAME (name:token pairs) or NAME_FILE (a file of them, one a line); errors never repeat a token."""
+    try:
+        if env.get(f"{name}_FILE", "").strip():
+            path = Path(env[f"{name}_FILE"].strip())
+            return parse_named_tokens(path.read_text(), f"{name}_FILE {path}")
+        return parse_named_tokens(env.get(name, ""), name)
+    except OSError as exc:
+        raise SettingsError(f"{name}_FILE cannot be read: {exc.strerror}") from None
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _smtp(text: str) -> SmtpUrl | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from typing import Any
 
 import socketio
@@ -23,11 +24,11 @@ from aiohttp import web
 from ..core.permissions import Identity, may, refusal
 from ..core.refusal import Refused
 from ..services import Services
-from ..services.identity import token_matches
 from ..services.scheduler import Scheduler
+from ..services.staff import with_staff
 from ..services.watch import watch
 from . import broadcast, collector
-from .actions import Action, Context, Handler, actions_of
+from .actions import Action, Context, Handler, actions_of, check_payload
 from .cluster import Cluster
 from .presence import PREFIX, Presence
 from .qa import QaActions
@@ -48,7 +49,7 @@ class LiveService:
                                         client_manager=self.cluster.client_manager(),
                                         max_http_buffer_size=MAX_MESSAGE, ping_interval=25, ping_timeout=20)
         broadcast.install(self.sio, compress=settings.ws_compression)
-        self.sio.attach(app)
+        self._attach(app)
         self.presence = Presence(self.sio, self.cluster)
         self.tick = Tick(timer=services.metrics.fanout.labels("tick").time)
         self.qa = QaActions(self.sio, services.questions, self.tick)
@@ -62,6 +63,20 @@ class LiveService:
         self.cluster.on("overrides", services.event.reload_overrides)  # a moderator on any worker
         self.cluster.on("presence", self.presence.recount)
         self._listen()
+
+    def _attach(self, app: web.Application) -> None:
+        """socket.io's routes (what sio.attach() adds), with a long-polling POST over MAX_MESSAGE answered 413
+        at once: engine.io would close the session and wait for its queue to drain, leaving the client hanging."""
+        handle = self.sio.eio.handle_request
+
+        async def post(request: web.Request) -> web.StreamResponse:
+            if (request.content_length or 0) > MAX_MESSAGE:
+                raise web.HTTPRequestEntityTooLarge(MAX_MESSAGE, request.content_length or 0,
+                                                    text=f"a socket.io message may be up to {MAX_MESSAGE} bytes")
+            return await handle(request)
+        app.router.add_get("/socket.io/", handle)
+        app.router.add_post("/socket.io/", post)
+        app.router.add_route("OPTIONS", "/socket.io/", handle)
 
     def _listen(self) -> None:
         sio = self.sio
@@ -112,43 +127,57 @@ class LiveService:
 
     async def _connect(self, sid: str, environ: dict, auth: Any = None) -> None:
         request: web.Request = environ["aiohttp.request"]
-        identity = self._identity(request, auth if isinstance(auth, dict) else {})
-        await self.sio.save_session(sid, {"identity": identity, "ip": request.remote or ""})
+        identity = await self._identity(request, auth if isinstance(auth, dict) else {})
+        await self.sio.save_session(sid, {"identity": identity, "ip": request.remote or "",
+                                          "staff": self.services.staff.key(request.cookies)})
 
-    def _identity(self, request: web.Request, auth: dict) -> Identity:
-        """Cookies from the page (attendee, session) plus an optional token in the handshake's auth."""
-        signer, settings = self.services.signer, self.services.settings
-        identity = signer.identity(request.cookies)
+    async def _identity(self, request: web.Request, auth: dict) -> Identity:
+        """Cookies from the page (attendee, session) plus an optional token in the handshake's auth: a
+        moderator's token (for tools without a browser) or a speaker's link."""
+        signer, staff = self.services.signer, self.services.staff
+        identity = await staff.identity(request.cookies)
         token = auth.get("token") if isinstance(auth.get("token"), str) else None
-        moderator = identity.moderator or token_matches(token, settings.moderator_token)
+        given = staff.signs_in(token)
+        if given and "moderator" in given[0] and not identity.moderator:
+            identity = with_staff(identity, ("moderator",), given[1])
         speaker = identity.speaker or (signer.speaker_of(token) if token else None)
         attendee = identity.attendee or signer.new_attendee()[0]  # no cookie: identity lasts this connection
-        return Identity(attendee, moderator, identity.curator, speaker)
+        return replace(identity, attendee=attendee, speaker=speaker)
+
+    async def _still_staff(self, sid: str, session: dict) -> Identity:
+        """A socket opened with a staff session loses its powers as soon as that session ends (signed out
+        elsewhere, expired, its token rotated), not at its next reconnect."""
+        identity = session["identity"]
+        if session.get("staff") and identity.staff and await self.services.staff.find(session["staff"]) is None:
+            identity = Identity(identity.attendee, speaker=identity.speaker)
+            await self.sio.save_session(sid, {**session, "identity": identity, "staff": None})
+        return identity
 
     async def _disconnect(self, sid: str, reason: Any = None) -> None:
         collector.connection_closed()
         self.presence.left(sid)
 
-    async def _unknown(self, event: str, sid: str, data: Any = None) -> dict:
+    async def _unknown(self, event: str, sid: str, *data: Any) -> dict:
         return _error(Refused("unknown_event", f"there is no event '{event}'"))
 
     def _dispatcher(self, spec: Action, handler: Handler):
         answered = self.services.metrics.actions
 
-        async def dispatch(sid: str, data: Any = None) -> dict:
-            ack = await self._answer(spec, handler, sid, data)
+        async def dispatch(sid: str, data: Any = None, *extra: Any) -> dict:
+            ack = await self._answer(spec, handler, sid, data, extra)
             answered.labels(spec.name, "ok" if ack["ok"] else ack["error"]["code"]).inc()
             return ack
         return dispatch
 
-    async def _answer(self, spec: Action, handler: Handler, sid: str, data: Any) -> dict:
+    async def _answer(self, spec: Action, handler: Handler, sid: str, data: Any, extra: tuple) -> dict:
         session = await self.sio.get_session(sid)
-        ctx = Context(sid, session["identity"], session["ip"])
+        ctx = Context(sid, await self._still_staff(sid, session), session["ip"])
         try:
             if not may(ctx.identity, spec.needs):
                 raise Refused("forbidden", f"you are not allowed to {spec.name}. {refusal(spec.needs)}")
-            if not isinstance(data, dict):
-                raise Refused("bad_request", f'{spec.name} expects an object payload, e.g. {{"room": "ml-art"}}')
+            if not isinstance(data, dict) or extra:
+                raise Refused("bad_request", f'{spec.name} expects one object payload, e.g. {{"room": "ml-art"}}')
+            check_payload(data)
             return {"ok": True, **(await handler(ctx, data) or {})}
         except Refused as exc:
             return _error(exc)

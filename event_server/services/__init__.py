@@ -14,6 +14,7 @@ from .open_call import OpenCallDesk
 from .outbox import Outbox
 from .questions import QuestionDesk
 from .reactions import ReactionDesk
+from .staff import StaffSessions
 
 
 class Services:
@@ -25,6 +26,7 @@ class Services:
         self.metrics = Metrics()
         self.event = LiveEvent(settings, clock, program, self.store)
         self.signer = Signer(settings.secret_key)
+        self.staff = StaffSessions(self.store, settings, self.signer)
         self.questions = QuestionDesk(self.event, self.store, settings)
         self.reactions = ReactionDesk(self.event)
         self.gallery = GalleryDesk(self.event, self.store, settings)

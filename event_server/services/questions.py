@@ -15,7 +15,7 @@ from ..core.model import Talk
 from ..core.permissions import Can, Identity, refusal
 from ..core.ratelimit import Buckets, Rate
 from ..core.refusal import Refused
-from ..store import Store, questions
+from ..store import Store, blocks, questions
 from .event import LiveEvent
 
 
@@ -90,6 +90,9 @@ class QuestionDesk:
         if not self.is_open(found):
             raise Refused("closed", "questions for this talk are closed: the queue opens with its Q&A")
         author = _attendee(who)
+        if await blocks.is_blocked(self.store, author):
+            raise Refused("blocked", "a moderator has stopped your questions at this event; if this is a mistake, "
+                                     "write to the organisers")
         self.limits.check(self.limits.ask, author, address)
         question = qa.new_question(secrets.token_urlsafe(9), found, author, name, text,
                                    self.event.program.event.qa, self.event.now_ms())
@@ -119,7 +122,18 @@ class QuestionDesk:
         before = await self.question(who, question)
         fixed = qa.clean_text(text or "") if action == "edit" else None
         after = qa.moderate(before, action, self.event.now_ms(), fixed)
-        return await self._change(before, after, f"moderator:{who.attendee}", action)
+        return await self._change(before, after, _moderator(who), action)
+
+    async def block(self, who: Identity, question: str) -> list[Change]:
+        """Block the asker of `question` (moderators never learn who it is): every question of theirs still
+        in a queue is rejected, and they may ask no more."""
+        found = await self.question(who, question)
+        await blocks.block(self.store, found.author, _moderator(who), self.event.now_ms())
+        changes: list[Change] = []
+        for before in await questions.of_author(self.store, found.author):
+            if (after := qa.blocked(before, self.event.now_ms())) is not None:
+                changes += await self._change(before, after, _moderator(who), "block")
+        return changes
 
     async def votes_of(self, ids: list[str]) -> dict[str, int]:
         return await questions.votes_of(self.store, ids)
@@ -130,6 +144,11 @@ class QuestionDesk:
     async def _change(self, before: qa.Question, after: qa.Question, actor: str, action: str) -> list[Change]:
         changed = await questions.change(self.store, before, after, actor, action, after.updated_ms)
         return [Change(before if q.id == before.id else q, q) for q in changed]
+
+
+def _moderator(who: Identity) -> str:
+    """The moderation log's actor: the moderator's name (MODERATOR_TOKENS), else their browser."""
+    return f"moderator:{who.staff or who.attendee}"
 
 
 def _attendee(who: Identity) -> str:

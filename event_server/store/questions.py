@@ -73,6 +73,11 @@ async def of_talk(db: Queries, talk: str) -> list[Question]:
     return [_question(r) for r in rows]
 
 
+async def of_author(db: Queries, attendee: str) -> list[Question]:
+    rows = await db.fetch(f"SELECT {_COLUMNS} FROM questions WHERE author = ? ORDER BY created_ms, id", attendee)
+    return [_question(r) for r in rows]
+
+
 async def votes_of(db: Queries, ids: list[str]) -> dict[str, int]:
     """The committed vote count of each of these questions, as of now."""
     if not ids:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import hmac
 from collections.abc import Iterator
 
 from aiohttp import web
@@ -12,7 +13,6 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from ..services import Services
 from ..services.event import LiveEvent
-from ..services.identity import token_matches
 from ..store import questions
 from .keys import LIVE_STATS, SERVICES, LiveStats
 
@@ -49,7 +49,7 @@ async def metrics(request: web.Request) -> web.Response:
         return web.Response(status=403, text="/metrics is closed on this port: set METRICS_TOKEN on the server and "
                                              "send it as 'Authorization: Bearer TOKEN', or scrape METRICS_PORT.\n")
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token_matches(given.strip(), token):
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
         return web.Response(status=401, text="/metrics needs METRICS_TOKEN: send 'Authorization: Bearer TOKEN' "
                                              "(Prometheus: authorization.credentials).\n",
                             headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
