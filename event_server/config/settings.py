@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..core.signed_links import Signing
+
 log = logging.getLogger(__name__)
 
 
@@ -66,6 +68,9 @@ class Settings:
     qa_votes_per_second: float = 5.0  # per attendee (IPs get ten times more: many attendees share a NAT); 0: no limit
     smtp: SmtpUrl | None = None  # None: e-mail is kept and shown to curators as not sent
     mail_from: str = "open-call@localhost"  # the From: of e-mail to applicants (MAIL_FROM)
+    # nginx's internal location that sends recordings (X-Accel-Redirect); None: the app sends them itself
+    recordings_accel: str | None = None
+    signing: Signing = Signing()  # the secrets for signed links to recordings on another origin
 
     @property
     def database(self) -> str:
@@ -90,7 +95,8 @@ class Settings:
                                          lambda x: 0 <= x < math.inf),
             start_at=_setting(env, "START_AT", None, parse_instant, "an ISO 8601 instant with its UTC offset, "
                               "e.g. 2026-11-23T18:00:00+03:00"),
-            smtp=_smtp(env.get("SMTP_URL", "").strip()))
+            smtp=_smtp(env.get("SMTP_URL", "").strip()), recordings_accel=_accel(env),
+            signing=signing_from_env(env))
         if env.get("MAIL_FROM", "").strip():
             values["mail_from"] = env["MAIL_FROM"].strip()
         elif values["smtp"]:
@@ -144,6 +150,22 @@ def _setting(env: Mapping[str, str], name: str, default, parse, expected: str, o
     except (ValueError, KeyError):
         pass
     raise SettingsError(f"{name} must be {expected}, got {text!r}")
+
+
+def _accel(env: Mapping[str, str]) -> str | None:
+    return _setting(env, "RECORDINGS_ACCEL", None, lambda text: text.rstrip("/") + "/",
+                    "nginx's internal location for recordings, e.g. /_recordings/", lambda text: text.startswith("/"))
+
+
+def signing_from_env(env: Mapping[str, str] = os.environ) -> Signing:
+    """The secrets for signed links (RECORDINGS_LINK_SECRET, RECORDINGS_S3_*) and how long one lasts."""
+    return Signing(secret=env.get("RECORDINGS_LINK_SECRET", "").strip(),
+                   s3_key_id=env.get("RECORDINGS_S3_KEY_ID", "").strip(),
+                   s3_secret=env.get("RECORDINGS_S3_SECRET", "").strip(),
+                   s3_region=env.get("RECORDINGS_S3_REGION", "").strip() or "us-east-1",
+                   ttl=_setting(env, "RECORDINGS_LINK_TTL", timedelta(hours=3),
+                                lambda text: timedelta(seconds=int(text)), "a whole number of seconds, at least 60",
+                                lambda ttl: ttl >= timedelta(seconds=60)))
 
 
 def _smtp(text: str) -> SmtpUrl | None:

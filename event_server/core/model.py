@@ -92,6 +92,13 @@ class Recording:
     file: str | None = None
     youtube: str | None = None
     captions: tuple[tuple[str, str], ...] = ()  # (language, WebVTT file) for the file
+    url: str | None = None  # on another origin (a CDN, object storage): https://…
+    sign: str | None = None  # how that origin checks its links: "nginx" (secure_link) or "s3" (presigned)
+
+    @property
+    def hls(self) -> bool:
+        """An HLS playlist (several bitrates, in segments) rather than one file."""
+        return (self.file or self.url or "").split("?")[0].endswith(".m3u8")
 
 
 @dataclass(frozen=True)
