@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 LANGUAGES = ("en", "ru")
@@ -205,6 +206,12 @@ class Program:
         works = [w for r in self.gallery.rooms for w in r.works] if self.gallery else []
         named = [s.photo for s in self.speakers] + [w.media for w in works] + [w.poster for w in works]
         return frozenset(str(PurePosixPath(f)) for f in named if f and "://" not in f)
+
+    @cached_property
+    def recording_origins(self) -> frozenset[str]:
+        """Where the recordings given as url: come from (scheme://host[:port]), for the pages' CSP."""
+        return frozenset(f"{parts.scheme}://{parts.netloc}" for t in self.talks if t.recording.url
+                         for parts in [urlsplit(t.recording.url)])
 
     def room(self, slug: str) -> Room | None:
         return self._rooms.get(slug)

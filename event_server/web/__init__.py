@@ -2,6 +2,7 @@
 the app's Services (web/keys.py) and declare who may call them with @requires (web/auth.py)."""
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from aiohttp import web
@@ -30,5 +31,6 @@ def setup(app: web.Application, services: Services, live: LiveStats) -> None:
     # curate_mail before curate: /curate/mail would also match /curate/{ref}
     for module in (pages, auth, qa, room, media, gallery, open_call, curate_mail, curate, ops):
         module.setup(app)
+    mimetypes.add_type("text/javascript", ".mjs")  # hls.js: a module script must be served as JavaScript
     for folder in PUBLISHED:  # not static/ itself: its node_modules and package files are not for visitors
         app.router.add_static(f"/static/{folder}", STATIC / folder, append_version=False)

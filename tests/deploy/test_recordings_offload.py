@@ -3,11 +3,12 @@ nginx sends the bytes. deploy/nginx.conf's internal location sends self-hosted f
 deploy/nginx-origin.conf is another origin that opens only signed, unexpired links (secure_link), as a
 CDN or object storage would.
 
-One worker (SQLite) behind nginx, in a rehearsal whose first talk began 20 minutes ago: t1 (a file) and
-t3 (a signed link) have premiered, t2 (a file) and t4 (a signed link) premiere in an hour.
+One worker (SQLite) behind nginx, in a rehearsal whose first talk began 20 minutes ago: t1 (a file),
+t3 (a signed link) and t5 (an HLS set) have premiered, t2 (a file) and t4 (a signed link) premiere in an hour.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import aiohttp
 import pytest
 
 from event_server.core.signed_links import Signing, sign
+from tests.browser.test_hls_browser import HLS_SET
 from tests.conftest import ROOT, missing, write_program
 from tests.deploy.test_nginx_stack import NGINX, Nginx
 from tests.live.test_cluster import Worker, free_port
@@ -36,14 +38,18 @@ def offload(tmp_path_factory):
     origin_port = free_port()
     link = f"https://127.0.0.1:{origin_port}/talks/clip.webm"
     program = write_program(folder, [{"slug": "t1", "start": "12:00", "seconds": 60, "qa": 5},
-                                     {"slug": "t3", "start": "12:10", "seconds": 60, "qa": 5},
+                                     {"slug": "t3", "start": "12:08", "seconds": 60, "qa": 5},
+                                     {"slug": "t5", "start": "12:14", "seconds": 60, "qa": 5},
                                      {"slug": "t2", "start": "13:00", "seconds": 60, "qa": 5},
                                      {"slug": "t4", "start": "13:30", "seconds": 60, "qa": 5}])
     text = program.read_text()
     for slug in ("t3", "t4"):
         text = re.sub(rf"(- slug: {slug}\n(?:.*\n)*?\s+recording: ).*",
                       rf"\g<1>{{url: '{link}', sign: nginx, duration: 60}}", text, count=1)
+    text = re.sub(r"(- slug: t5\n(?:.*\n)*?\s+recording: ).*",
+                  r"\g<1>{file: media/recordings/opening/index.m3u8, duration: 60}", text, count=1)
     program.write_text(text)
+    shutil.copytree(HLS_SET, folder / "media" / "recordings" / "opening")
     (folder / "origin" / "talks").mkdir(parents=True)
     shutil.copy(CLIP, folder / "origin" / "talks" / "clip.webm")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
@@ -73,10 +79,16 @@ async def fetch(url: str, **headers: str) -> tuple[aiohttp.ClientResponse, bytes
         return response, await response.read()
 
 
-def worker_logged(worker: Worker, path: str) -> list[tuple[int, int]]:
-    """(status, bytes written) of each request for `path` in the worker's own access log."""
-    return [(int(m[1]), int(m[2])) for m in re.finditer(rf'"GET {re.escape(path)} HTTP/[\d.]+" (\d+) (\d+)',
-                                                         worker.log.read_text())]
+async def worker_logged(worker: Worker, path: str) -> list[tuple[int, int]]:
+    """(status, bytes written) of each request for `path` in the worker's own access log, once there is one
+    (aiohttp logs a request after its response has gone, so maybe after nginx has logged it)."""
+    for _ in range(100):
+        found = [(int(m[1]), int(m[2])) for m in re.finditer(rf'"GET {re.escape(path)} HTTP/[\d.]+" (\d+) (\d+)',
+                                                              worker.log.read_text())]
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the worker logged no request for {path}")
 
 
 async def test_before_its_premiere_a_recording_is_the_friendly_403_through_nginx(offload):
@@ -99,11 +111,22 @@ async def test_after_it_nginx_sends_the_range_and_the_worker_sends_no_byte_of_it
     served = await nginx.logged(lambda line: line.path == "/recordings/t1")
     assert served[-1].status == 206 and served[-1].upstream == f"127.0.0.1:{worker.port}"
     # the worker only said where: it wrote its headers (aiohttp logs them with the body), not 20,000 bytes
-    [(status, sent)] = worker_logged(worker, "/recordings/t1")
+    [(status, sent)] = await worker_logged(worker, "/recordings/t1")
     assert status == 200 and sent < 1500
 
     response, body = await fetch(nginx.url + "/recordings/t1")
     assert response.status == 200 and body == CLIP.read_bytes()
+
+
+async def test_nginx_sends_the_files_of_an_hls_set_too(offload):
+    nginx, worker, _ = offload
+    segment = (HLS_SET / "180p" / "002.m4s").read_bytes()
+    response, body = await fetch(nginx.url + "/recordings/t5/hls/180p/002.m4s")
+    assert response.status == 200 and body == segment and len(segment) > 5000
+    [(status, sent)] = await worker_logged(worker, "/recordings/t5/hls/180p/002.m4s")
+    assert status == 200 and sent < 1500
+    response, body = await fetch(nginx.url + "/recordings/t5/hls/index.m3u8")
+    assert response.status == 200 and response.headers["Content-Type"] == "application/vnd.apple.mpegurl"
 
 
 async def test_nobody_reaches_the_internal_location_from_outside(offload):

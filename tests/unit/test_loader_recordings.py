@@ -3,9 +3,12 @@ checks links (sign: nginx | s3, with the settings it needs), and HLS playlists f
 they name — each mistake as FILE:LINE:COL: field.path: message (a playlist's: at its own line)."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from event_server.loader import ProgramError, load_program
+from tests.conftest import ROOT
 from tests.unit.test_loader import VALID, errors, write
 
 FILE = "recording: {file: media/clip.webm, duration: 20m}"
@@ -97,3 +100,11 @@ def test_a_playlist_is_a_playlist_that_names_only_files_beside_it(tmp_path):
         "server serves it",
         "M:4:1: talks[0].recording.file: 'https://cdn.example.org/x.m3u8' is not a file in the playlist's folder, "
         "where the server serves it"]
+
+
+def test_the_2020_openings_hls_set_is_complete(tmp_path):
+    shutil.copytree(ROOT / "program" / "media" / "recordings" / "opening", tmp_path / "media" / "opening")
+    program = load_program(write(tmp_path, recording("file: media/opening/index.m3u8")))
+    assert program.talk("first").recording.hls
+    master = (tmp_path / "media" / "opening" / "index.m3u8").read_text()
+    assert "RESOLUTION=320x180" in master and "RESOLUTION=160x90" in master
