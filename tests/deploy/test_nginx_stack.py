@@ -35,7 +35,8 @@ daemon off;
 master_process off;  # one process, as the user running the tests
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log info;
-events {{ worker_connections 512; }}
+worker_rlimit_nofile 16384;
+events {{ worker_connections 8192; }}  # bench/recordings_bench.py runs it too, with thousands of viewers
 http {{
     client_body_temp_path {prefix}/client_body;
     proxy_temp_path {prefix}/proxy;

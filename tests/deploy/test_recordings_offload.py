@@ -107,6 +107,7 @@ async def test_after_it_nginx_sends_the_range_and_the_worker_sends_no_byte_of_it
     assert body == CLIP.read_bytes()[1000:21000]
     assert response.headers["Content-Range"] == f"bytes 1000-20999/{CLIP.stat().st_size}"
     assert response.headers["Content-Type"] == "video/webm"
+    assert response.headers["Cache-Control"] == "public, max-age=60"  # the app's, kept by nginx
     assert "X-Accel-Redirect" not in response.headers
     served = await nginx.logged(lambda line: line.path == "/recordings/t1")
     assert served[-1].status == 206 and served[-1].upstream == f"127.0.0.1:{worker.port}"
