@@ -40,3 +40,15 @@ async def test_an_hls_set_is_served_from_its_premiere_and_only_its_own_files(sta
                      "/recordings/a/hls/..%2f..%2fprogram.yaml", "/recordings/a/hls/90p/999.m4s"):
             async with http.get(server.url + path) as response:
                 assert response.status == 404, path
+
+
+async def test_pages_let_the_room_play_recordings_from_the_programmes_other_origins_only(start_server, tmp_path):
+    program = write_program(tmp_path, [{"slug": "a", "start": "10:00", "seconds": 180, "qa": 1}])
+    program.write_text(program.read_text().replace(
+        "file: media/recordings/clip.webm", "url: 'https://cdn.example.org:8443/talks/a/index.m3u8'"))
+    server = await start_server(program, first_talk_in=timedelta(seconds=-5))
+    async with ClientSession() as http, http.get(server.url + "/rooms/main") as response:
+        policy = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+    assert policy["media-src"] == "'self' blob: https://cdn.example.org:8443"  # the <video>, and hls.js's requests:
+    assert policy["connect-src"] == "'self' ws: wss: https://cdn.example.org:8443"
+    assert "cdn.example.org" not in policy["script-src"] + policy["img-src"] + policy["frame-src"]
