@@ -22,6 +22,7 @@ from ..core import hls
 from ..core.signed_links import sign
 from ..core.timeline import Slot
 from ..media.recordings import captions_file, playlist_url, recording_file
+from ..services.event import LiveEvent
 from .keys import LANG, SERVICES
 
 mimetypes.add_type("video/webm", ".webm")
@@ -54,10 +55,7 @@ async def recording(request: web.Request) -> web.StreamResponse:
     slot = _premiered(request)
     event, recording = request.app[SERVICES].event, slot.talk.recording
     if recording.url:
-        offset = event.clock.offset  # the origin checks links against the real clock
-        url = (sign(recording.url, recording.sign, event.settings.signing, slot.start - offset, event.now() - offset)
-               if recording.sign else recording.url)
-        raise web.HTTPFound(url, headers={"Cache-Control": "private, no-store"})
+        raise web.HTTPFound(_link(event, slot, recording.url), headers={"Cache-Control": "private, no-store"})
     if recording.hls and (playlist := playlist_url(event.program, slot.talk)):
         raise web.HTTPFound(playlist)  # its playlists name files relative to themselves: play it in its folder
     path = recording_file(event.program, slot.talk)
@@ -101,6 +99,12 @@ def _premiered(request: web.Request) -> Slot:
                                 zone=event.program.event.timezone.key))
         raise web.HTTPForbidden(text=message)  # a 403 is not cached: it lifts when the premiere starts
     return slot
+
+
+def _link(event: LiveEvent, slot: Slot, url: str) -> str:
+    """The address of a recording on another origin, signed if the origin checks links."""
+    form, offset = slot.talk.recording.sign, event.clock.offset  # the origin checks links by the real clock
+    return sign(url, form, event.settings.signing, slot.start - offset, event.now() - offset) if form else url
 
 
 def _file(request: web.Request, path: Path, offload: bool = False) -> web.StreamResponse:
