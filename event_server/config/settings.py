@@ -68,6 +68,8 @@ class Settings:
     # seconds between two questions from one attendee (IPs get ten times more); 0: no limit
     qa_ask_interval: float = 15.0
     qa_votes_per_second: float = 5.0  # per attendee (IPs get ten times more: many attendees share a NAT); 0: no limit
+    sockets_per_address: int = 500  # live connections one address may hold on one worker (NATs: many people); 0: no cap
+    qa_votes_per_address: int = 50  # votes one address may give one question (a venue's NAT: many people); 0: no cap
     smtp: SmtpUrl | None = None  # None: e-mail is kept and shown to curators as not sent
     mail_from: str = "open-call@localhost"  # the From: of e-mail to applicants (MAIL_FROM)
     metrics_token: str | None = field(default=None, repr=False)  # None: /metrics refuses everyone
@@ -98,6 +100,10 @@ class Settings:
                                      "(0: no limit)", lambda x: 0 <= x < math.inf),
             qa_votes_per_second=_setting(env, "QA_VOTES_PER_SECOND", 5.0, float, "a number, 0 or more (0: no limit)",
                                          lambda x: 0 <= x < math.inf),
+            sockets_per_address=_setting(env, "SOCKETS_PER_ADDRESS", 500, int, "a whole number, 0 or more (0: no cap)",
+                                         lambda n: n >= 0),
+            qa_votes_per_address=_setting(env, "QA_VOTES_PER_ADDRESS", 50, int, "a whole number, 0 or more (0: no cap)",
+                                          lambda n: n >= 0),
             start_at=_setting(env, "START_AT", None, parse_instant, "an ISO 8601 instant with its UTC offset, "
                               "e.g. 2026-11-23T18:00:00+03:00"),
             smtp=_smtp(env.get("SMTP_URL", "").strip()), metrics_token=env.get("METRICS_TOKEN", "").strip() or None,
