@@ -72,6 +72,7 @@ class Settings:
     qa_votes_per_address: int = 50  # votes one address may give one question (a venue's NAT: many people); 0: no cap
     smtp: SmtpUrl | None = None  # None: e-mail is kept and shown to curators as not sent
     mail_from: str = "open-call@localhost"  # the From: of e-mail to applicants (MAIL_FROM)
+    audience_sample_seconds: float = 60.0  # how often each room's head count is kept for the report
     metrics_token: str | None = field(default=None, repr=False)  # None: /metrics refuses everyone
     metrics_port: int | None = None  # /metrics without a token on this port too (keep it private)
     log_level: str = "INFO"
@@ -106,6 +107,8 @@ class Settings:
                                           lambda n: n >= 0),
             start_at=_setting(env, "START_AT", None, parse_instant, "an ISO 8601 instant with its UTC offset, "
                               "e.g. 2026-11-23T18:00:00+03:00"),
+            audience_sample_seconds=_setting(env, "AUDIENCE_SAMPLE_SECONDS", 60.0, float, "a number of seconds, "
+                                             "1 or more", lambda x: 1 <= x < math.inf),
             smtp=_smtp(env.get("SMTP_URL", "").strip()), metrics_token=env.get("METRICS_TOKEN", "").strip() or None,
             metrics_port=_setting(env, "METRICS_PORT", None, int, "a whole number from 1 to 65535",
                                   lambda n: 0 < n <= 65535),

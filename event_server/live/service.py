@@ -57,7 +57,7 @@ class LiveService:
         self.qa = QaActions(self.sio, services.questions, self.tick)
         self.rooms = RoomActions(self.sio, services.event, self.presence, joined=[self.qa.joined],
                                  timer=services.metrics.fanout.labels("room_state").time)
-        self.reactions = ReactionActions(self.sio, services.reactions, self.tick)
+        self.reactions = ReactionActions(self.sio, services.reactions, self.tick, services.report)
         self.actions = actions_of(self.rooms, self.qa, self.reactions)
         self.scheduler = Scheduler(services.event, self.rooms.publish)
         self.tasks: list[asyncio.Task] = []
@@ -97,6 +97,19 @@ class LiveService:
         self.tasks.append(asyncio.create_task(watch(self.services.event), name="programme watcher"))
         if self.cluster.shared:
             self.tasks.append(asyncio.create_task(self.presence.keep_counting(), name="presence"))
+        self.tasks.append(asyncio.create_task(self.keep_sampling(), name="audience for the report"))
+
+    async def keep_sampling(self) -> None:
+        """Every AUDIENCE_SAMPLE_SECONDS, on the grid: each room's head count and the reactions since the last."""
+        report, every = self.services.report, self.services.settings.audience_sample_seconds
+        while True:
+            await asyncio.sleep(every - self.services.event.now().timestamp() % every)
+            try:
+                await report.sample({room.slug: self.presence.count(PREFIX + room.slug)
+                                     for room in self.services.event.program.rooms})
+                await report.store_reactions()
+            except Exception:  # a store hiccup loses one sample, never the task
+                log.exception("could not keep the audience sample")
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -165,7 +178,7 @@ class LiveService:
         elsewhere, expired, its token rotated), not at its next reconnect."""
         identity = session["identity"]
         if session.get("staff") and identity.staff and await self.services.staff.find(session["staff"]) is None:
-            identity = Identity(identity.attendee, speaker=identity.speaker)
+            identity = replace(identity, moderator=False, curator=False, staff=None)
             await self.sio.save_session(sid, {**session, "identity": identity, "staff": None})
         return identity
 

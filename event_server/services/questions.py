@@ -18,7 +18,7 @@ from ..core.model import Talk
 from ..core.permissions import Can, Identity, refusal
 from ..core.ratelimit import Buckets, Rate, give_back_all, take_all
 from ..core.refusal import Refused
-from ..store import Store, blocks, questions
+from ..store import Store, archive, blocks, questions
 from .event import LiveEvent
 
 
@@ -163,6 +163,27 @@ class QuestionDesk:
 
     async def of_talk(self, talk: Talk) -> list[qa.Question]:
         return await questions.of_talk(self.store, talk.slug)
+
+    async def archive(self, who: Identity, talk: str) -> list[tuple[qa.Question, bool]] | None:
+        """A talk's archive once its Q&A has ended (None before): its answered questions, each with whether
+        a moderator hid it; people other than moderators get only those not hidden."""
+        slot = self.event.slot(talk)
+        if slot is None or not qa.archive_open(slot, self.event.now()):
+            return None
+        found = await questions.of_talk(self.store, talk)
+        return qa.archived(found, await archive.hidden_of(self.store, talk), who.moderator)
+
+    async def hide(self, question: str, hidden: bool) -> qa.Question:
+        """A moderator keeps an answered question off its talk's archive, or shows it there again."""
+        found = await questions.get(self.store, question)
+        if found is None:
+            raise Refused("not_found", "there is no such question")
+        qa.check_hide(found)
+        if hidden:
+            await archive.hide(self.store, question, self.event.now_ms())
+        else:
+            await archive.show(self.store, question)
+        return found
 
     async def _change(self, before: qa.Question, after: qa.Question, actor: str, action: str) -> list[Change]:
         changed = await questions.change(self.store, before, after, actor, action, after.updated_ms)
