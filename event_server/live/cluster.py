@@ -34,8 +34,8 @@ from redis.exceptions import RedisError
 log = logging.getLogger(__name__)
 Handler = Callable[[], Awaitable[None]]
 STALE = 30.0  # seconds: a worker whose head count is older than this has gone (killed, not stopped)
-PING_TIMEOUT = 2.0  # seconds: a load balancer's probe must get an answer before its own timeout
 BACKOFF, BACKOFF_MAX = 0.5, 10.0  # seconds before trying Redis again after a loss, doubling up to the max
+PING_TIMEOUT = 2.0  # seconds: a load balancer's probe must get an answer before its own timeout
 
 
 class Cluster:
@@ -91,10 +91,9 @@ class Cluster:
             await asyncio.wait_for(self.redis.ping(), PING_TIMEOUT)
         except (RedisError, OSError, TimeoutError) as exc:
             return f"Redis does not answer: {exc or type(exc).__name__}"
-        if not self.healthy:  # Redis answers again, but the listener has not subscribed again yet
-            return f"the Redis listener is not subscribed ({self.last_error}): notices from other workers are not heard"
-        if self.task is None or self.task.done():
-            return "the Redis listener has stopped: notices from other workers are not heard"
+        if self.task is None or self.task.done() or not self.healthy:
+            return (f"the Redis listener is not subscribed ({self.last_error or 'stopped'}): notices from other "
+                    "workers are not heard")
         return None
 
     async def announce(self, kind: str) -> None:
