@@ -33,17 +33,18 @@ from tests.live.qa_clients import Client  # noqa: E402
 from tests.live.storm import Storm  # noqa: E402
 from tests.live.test_cluster import Worker, shared_event  # noqa: E402
 
-OPEN = {"QA_ASK_INTERVAL": "0", "QA_VOTES_PER_SECOND": "0", "QA_VOTES_PER_ADDRESS": "0"}
+# Every client comes from 127.0.0.1: no per-address limits, but for the run that measures the socket cap.
+OPEN = {"QA_ASK_INTERVAL": "0", "QA_VOTES_PER_SECOND": "0", "QA_VOTES_PER_ADDRESS": "0", "SOCKETS_PER_ADDRESS": "0"}
 
 
-def workers(folder: Path, names: str, database: str = "", redis: str = "") -> list[Worker]:
+def workers(folder: Path, names: str, database: str = "", redis: str = "", **settings: str) -> list[Worker]:
     """Workers of one event (one programme, one event id), not started yet."""
-    program, env = shared_event(folder, database, redis, **OPEN)
+    program, env = shared_event(folder, database, redis, **{**OPEN, **settings})
     return [Worker(name, program, {k: v for k, v in env.items() if v}, folder / name) for name in names]
 
 
-def worker(folder: Path, database: str = "") -> Worker:
-    return workers(folder, "w", database)[0]
+def worker(folder: Path, database: str = "", **settings: str) -> Worker:
+    return workers(folder, "w", database, **settings)[0]
 
 
 def rss_kb(pid: int) -> int:
@@ -186,7 +187,7 @@ async def slowloris(folder: Path, connections: int) -> dict:
 
 
 async def flood(folder: Path, sockets: int) -> dict:
-    server = worker(folder).start()
+    server = worker(folder, SOCKETS_PER_ADDRESS="500").start()  # the default
     before = rss_kb(server.process.pid)
     accepted = refused = 0
     async with session() as http:
