@@ -40,7 +40,7 @@ async def test_server_stops_promptly_with_a_vanished_long_polling_client(start_s
 
 @pytest.fixture
 def worker(tmp_path):
-    # every client here comes from 127.0.0.1: no cap on sockets per address
+    # a thousand clients from one loopback address: lift the per-address cap on sockets
     program, env = shared_event(tmp_path, "", "", QA_ASK_INTERVAL="0", SOCKETS_PER_ADDRESS="0")
     made = Worker("a", program, {k: v for k, v in env.items() if k not in ("DATABASE_URL", "REDIS_URL")},
                   tmp_path / "a")
