@@ -14,6 +14,8 @@ from .live import collector
 from .loader import load_program
 from .services import Services
 from .services.clock import Clock, SystemClock, rehearsal
+from .web.access_log import access_logger
+from .web.bodies import FORM
 
 log = logging.getLogger(__name__)
 # Seconds a stopping server waits for requests still running (twice: before and after cancelling them).
@@ -31,7 +33,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         real_now = datetime.now(UTC)
         start = settings.rehearsal_start(real_now)
         clock = rehearsal(program, start - real_now, real_now) if start else SystemClock()
-    app = web.Application(middlewares=web_shell.middlewares(settings), client_max_size=64 * 1024 ** 2)
+    app = web.Application(middlewares=web_shell.middlewares(settings), client_max_size=FORM)
     services = Services(settings, clock, program)
 
     async def lifespan(app: web.Application):  # first in, last out: the store outlives the live shell
@@ -54,4 +56,4 @@ def serve(settings: Settings) -> None:
                  event.clock.offset)
     log.info("serving %s at %s", event.program.event.title, base)
     web.run_app(app, host=settings.host, port=settings.port, print=None, shutdown_timeout=DRAIN,
-                keepalive_timeout=HEADER_TIMEOUT)
+                keepalive_timeout=HEADER_TIMEOUT, access_log_class=access_logger(settings.trusted_proxies))

@@ -18,7 +18,7 @@ from ..core.model import Talk
 from ..core.permissions import Can, Identity, refusal
 from ..core.ratelimit import Buckets, Rate, give_back_all, take_all
 from ..core.refusal import Refused
-from ..store import Store, questions
+from ..store import Store, archive, blocks, questions
 from .event import LiveEvent
 
 
@@ -104,6 +104,9 @@ class QuestionDesk:
         if not self.is_open(found):
             raise Refused("closed", "questions for this talk are closed: the queue opens with its Q&A")
         author = _attendee(who)
+        if await blocks.is_blocked(self.store, author):
+            raise Refused("blocked", "a moderator has stopped your questions at this event; if this is a mistake, "
+                                     "write to the organisers")
         with self.limits.spend(self.limits.ask, author, address):
             question = qa.new_question(secrets.token_urlsafe(9), found, author, name, text,
                                        self.event.program.event.qa, self.event.now_ms())
@@ -142,7 +145,18 @@ class QuestionDesk:
         before = await self.question(who, question)
         fixed = qa.clean_text(text or "") if action == "edit" else None
         after = qa.moderate(before, action, self.event.now_ms(), fixed)
-        return await self._change(before, after, f"moderator:{who.attendee}", action)
+        return await self._change(before, after, _moderator(who), action)
+
+    async def block(self, who: Identity, question: str) -> list[Change]:
+        """Block the asker of `question` (moderators never learn who it is): every question of theirs still
+        in a queue is rejected, and they may ask no more."""
+        found = await self.question(who, question)
+        await blocks.block(self.store, found.author, _moderator(who), self.event.now_ms())
+        changes: list[Change] = []
+        for before in await questions.of_author(self.store, found.author):
+            if (after := qa.blocked(before, self.event.now_ms())) is not None:
+                changes += await self._change(before, after, _moderator(who), "block")
+        return changes
 
     async def votes_of(self, ids: list[str]) -> dict[str, int]:
         return await questions.votes_of(self.store, ids)
@@ -150,9 +164,35 @@ class QuestionDesk:
     async def of_talk(self, talk: Talk) -> list[qa.Question]:
         return await questions.of_talk(self.store, talk.slug)
 
+    async def archive(self, who: Identity, talk: str) -> list[tuple[qa.Question, bool]] | None:
+        """A talk's archive once its Q&A has ended (None before): its answered questions, each with whether
+        a moderator hid it; people other than moderators get only those not hidden."""
+        slot = self.event.slot(talk)
+        if slot is None or not qa.archive_open(slot, self.event.now()):
+            return None
+        found = await questions.of_talk(self.store, talk)
+        return qa.archived(found, await archive.hidden_of(self.store, talk), who.moderator)
+
+    async def hide(self, question: str, hidden: bool) -> qa.Question:
+        """A moderator keeps an answered question off its talk's archive, or shows it there again."""
+        found = await questions.get(self.store, question)
+        if found is None:
+            raise Refused("not_found", "there is no such question")
+        qa.check_hide(found)
+        if hidden:
+            await archive.hide(self.store, question, self.event.now_ms())
+        else:
+            await archive.show(self.store, question)
+        return found
+
     async def _change(self, before: qa.Question, after: qa.Question, actor: str, action: str) -> list[Change]:
         changed = await questions.change(self.store, before, after, actor, action, after.updated_ms)
         return [Change(before if q.id == before.id else q, q) for q in changed]
+
+
+def _moderator(who: Identity) -> str:
+    """The moderation log's actor: the moderator's name (MODERATOR_TOKENS), else their browser."""
+    return f"moderator:{who.staff or who.attendee}"
 
 
 def _attendee(who: Identity) -> str:

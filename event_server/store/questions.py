@@ -73,6 +73,11 @@ async def of_talk(db: Queries, talk: str) -> list[Question]:
     return [_question(r) for r in rows]
 
 
+async def of_author(db: Queries, attendee: str) -> list[Question]:
+    rows = await db.fetch(f"SELECT {_COLUMNS} FROM questions WHERE author = ? ORDER BY created_ms, id", attendee)
+    return [_question(r) for r in rows]
+
+
 async def votes_of(db: Queries, ids: list[str]) -> dict[str, int]:
     """The committed vote count of each of these questions, as of now."""
     if not ids:
@@ -178,3 +183,9 @@ async def count_by_state(db: Queries) -> dict[str, int]:
     """How many questions are in each state, every talk together (for /metrics)."""
     rows = await db.fetch("SELECT state, COUNT(*) AS n FROM questions GROUP BY state")
     return {r["state"]: int(r["n"]) for r in rows}
+
+
+async def count_votes(db: Queries) -> int:
+    """Votes standing on every question (for /metrics)."""
+    row = await db.fetchrow("SELECT COUNT(*) AS n FROM votes")
+    return int(row["n"]) if row else 0

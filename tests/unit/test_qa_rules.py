@@ -8,6 +8,7 @@ from event_server.core import qa
 from event_server.core.model import QaSettings
 from event_server.core.permissions import Identity
 from event_server.core.ratelimit import Buckets, Rate, give_back_all, take_all
+from event_server.core.refusal import Refused
 from event_server.core.timeline import slots
 from event_server.loader import load_program
 from tests.conftest import write_program
@@ -138,3 +139,17 @@ def test_an_action_limited_by_two_buckets_spends_from_neither_when_one_refuses()
     give_back_all([(person, "bob"), (address, "nat")], 3)  # bob's question was refused after all (e.g. too short)
     assert take_all([(person, "bob"), (address, "nat")], 3) == 0
     assert take_all([(person, "carol"), (address, "nat")], 3) > 0  # now the address has given its three
+
+
+def test_the_archive_opens_when_the_qa_ends_and_keeps_answered_questions(program):
+    first = slots(program)[0]
+    assert not qa.archive_open(first, first.end - timedelta(seconds=1))
+    assert qa.archive_open(first, first.end)
+    answered = [question(id="a", state="answered", votes=1, created_ms=1), question(id="b", state="answered", votes=4),
+                question(id="c", state="approved", votes=9), question(id="d", state="archived", votes=9)]
+    assert [(q.id, hidden) for q, hidden in qa.archived(answered, {"b"}, moderator=False)] == [("a", False)]
+    assert [(q.id, hidden) for q, hidden in qa.archived(answered, {"b"}, moderator=True)] == [("b", True), ("a", False)]
+    qa.check_hide(answered[0])
+    with pytest.raises(Refused) as refused:
+        qa.check_hide(answered[2])
+    assert refused.value.code == "wrong_state"
