@@ -34,7 +34,7 @@ from redis.exceptions import RedisError
 log = logging.getLogger(__name__)
 Handler = Callable[[], Awaitable[None]]
 STALE = 30.0  # seconds: a worker whose head count is older than this has gone (killed, not stopped)
-BACKOFF, BACKOFF_MAX = 0.5, 10.0  # seconds before trying Redis again after a loss, doubling up to the max
+BACKOFF, BACKOFF_MAX = 0.5, 2.0  # seconds before trying Redis again after a loss, doubling up to the max
 PING_TIMEOUT = 2.0  # seconds: a load balancer's probe must get an answer before its own timeout
 
 
@@ -59,7 +59,7 @@ class Cluster:
     def client_manager(self) -> socketio.AsyncManager | None:
         if not self.redis_url:
             return None
-        return socketio.AsyncRedisManager(self.redis_url, channel=f"{self.channel}:socketio")
+        return _RedisManager(self.redis_url, channel=f"{self.channel}:socketio")
 
     def on(self, kind: str, handler: Handler) -> None:
         self.handlers[kind] = handler
@@ -183,3 +183,24 @@ class Cluster:
             await handler()
         except Exception:  # one failed reload must not stop the listener
             log.exception("reloading %s after a cluster notice failed", kind)
+
+
+class _RedisManager(socketio.AsyncRedisManager):
+    """python-socketio's Redis manager (room emits to every worker), subscribing again after a loss as
+    promptly as the cluster's own listener: its own waits double up to 60 s, so after a long outage
+    questions and tallies would cross between workers up to a minute after Redis came back."""
+
+    async def _redis_listen_with_retries(self):
+        delay = BACKOFF
+        while True:
+            try:
+                self._redis_connect()
+                await self.pubsub.subscribe(self.channel)
+                delay = BACKOFF
+                async for message in self.pubsub.listen():
+                    yield message
+            except (RedisError, OSError) as exc:
+                log.warning("cluster: room emits from other workers paused (%s); subscribing again in %.1f s",
+                            exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, BACKOFF_MAX)

@@ -154,10 +154,10 @@ class LiveService:
         if cap and self.addresses[address] >= cap:  # each socket costs memory: one address cannot take them all
             raise socketio.exceptions.ConnectionRefusedError(
                 f"too many connections from your address ({cap}); close some tabs and try again")
-        self.addresses[address] += 1
         identity, remembered = await self._identity(request, auth if isinstance(auth, dict) else {})
         await self.sio.save_session(sid, {"identity": identity, "ip": address, "remembered": remembered,
                                           "staff": self.services.staff.key(request.cookies)})
+        self.addresses[address] += 1  # counted once the session is kept: _disconnect reads the address there
 
     async def _identity(self, request: web.Request, auth: dict) -> tuple[Identity, bool]:
         """Cookies from the page (attendee, session) plus an optional token in the handshake's auth: a

@@ -37,9 +37,23 @@ class Storm:
     async def gather(self, n: int) -> Storm:
         for _ in range(n):
             person = Person(await Client.attendee(self.url))
-            await person.client.connect()
+            await self._connect(person)
             self.people.append(person)
         return self
+
+    @staticmethod
+    async def _connect(person: Person) -> None:
+        # Reconnecting is ours to do (reconnect_all), with the cookie, as a page does: python-socketio's own
+        # reconnection came back without it, as a fresh identity whose questions are not this person's.
+        person.client.sio.reconnection = False
+        await person.client.connect()
+
+    async def reconnect_all(self) -> None:
+        """After the server came back: everyone whose connection broke connects again."""
+        for person in self.people:
+            if not person.client.sio.connected:
+                await person.client.reconnect()
+                person.client.sio.reconnection = False
 
     def acked(self) -> int:
         return sum(len(p.asked) + len(p.voted) for p in self.people)
