@@ -71,6 +71,13 @@ class Stack:
     def __init__(self, folder: Path, accel: bool, origin_port: int):
         self.folder, self.processes = folder, []
         self.app_port, self.nginx_port, self.origin_port = free_port(), free_port(), origin_port
+        try:
+            self._start(folder, accel)
+        except BaseException:
+            self.stop()  # a worker already started must not outlive a stack that failed to start
+            raise
+
+    def _start(self, folder: Path, accel: bool) -> None:
         env = {**os.environ, "SECRET_KEY": "bench", "PYTHONUNBUFFERED": "1", "DATA_DIR": str(folder / "data"),
                "START_AT": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
                "RECORDINGS_LINK_SECRET": SECRET, **({"RECORDINGS_ACCEL": "/_recordings/"} if accel else {})}
@@ -107,8 +114,9 @@ class Stack:
 
     def stop(self) -> None:
         for process in self.processes:
-            process.terminate()
-            process.wait(10)
+            if process.poll() is None:
+                process.terminate()
+                process.wait(10)
 
 
 def programme(folder: Path, kbps: int, length: int, origin_port: int) -> None:

@@ -26,7 +26,7 @@ class StaticFiles:
         self.root = root
         self.versions = {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()[:16]
                          for folder in folders for path in sorted((root / folder).rglob("*")) if path.is_file()}
-        modules = {f"/static/{name}": self.url(name) for name in self.versions if name.endswith(".js")}
+        modules = {f"/static/{name}": self.url(name) for name in self.versions if name.endswith((".js", ".mjs"))}
         # "<" escaped: the map sits in a <script> element, which "</script>" in a name would end
         text = json.dumps({"imports": modules}, separators=(",", ":")).replace("<", "\\u003c")
         self.import_map = Markup(f'<script type="importmap">{text}</script>')

@@ -47,6 +47,8 @@ async def test_an_hls_premiere_plays_at_the_live_position_and_drops_its_bitrate_
     # through hls.js (Media Source Extensions: a blob: source), whether or not this Chromium plays HLS itself
     assert (await page.evaluate("() => document.querySelector('[data-panel=premiere] video').src")).startswith("blob:")
     assert any("/recordings/a/hls/180p/" in url for url in requested)
+    # hls.js came by its content-hashed URL (the import map's), which browsers cache for good
+    assert any("/static/vendor/hls.light.min.mjs?v=" in url for url in requested), requested
 
     cdp = await page.context.new_cdp_session(page)
     await cdp.send("Network.enable")
