@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import aiohttp
 import pytest
+from gallery_support import BEFORE, FIELDS, gallery_program, send
 
 from event_server.store import questions, staff_sessions
 from tests.conftest import fresh_postgres, write_program
@@ -175,3 +176,18 @@ async def test_a_moderator_blocks_an_asker_whose_questions_leave_the_queue_for_g
     assert (await (await attendee.connect()).call("qa:block", {"question": kept}))["error"]["code"] == "forbidden"
     for client in (moderator, troll, honest, attendee):
         await client.close()
+
+
+async def test_a_named_curator_appears_in_the_curation_log(tmp_path, start_server):
+    server = await start_server(program=gallery_program(tmp_path / "prog"), now=BEFORE,
+                                curator_tokens=(("vera", "vera-0123456789abcdef"),))
+    entry = await send(server, {**FIELDS, "kind": "work"})
+    curator, _ = await sign_in(server, "vera-0123456789abcdef")
+    async with curator:
+        async with curator.get(server.url + "/curate") as r:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await r.text()).group(1)
+        async with curator.post(f"{server.url}/curate/{entry}/reject", data={"csrf": csrf, "note": "not ML"}) as r:
+            assert r.status == 200
+        async with curator.get(f"{server.url}/curate/{entry}") as r:
+            assert "vera" in await r.text()  # the entry's history names her
+    assert [r["actor"] for r in await server.store.fetch("SELECT actor FROM curation_log")] == ["vera"]
