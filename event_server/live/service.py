@@ -38,6 +38,7 @@ from .tick import Tick
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 64 * 1024  # bytes of one socket.io message
+STAFF_SWEEP = 30.0  # seconds between checks that each staff socket's session still holds
 
 
 class LiveService:
@@ -58,6 +59,7 @@ class LiveService:
         self.actions = actions_of(self.rooms, self.qa, self.reactions)
         self.scheduler = Scheduler(services.event, self.rooms.publish)
         self.tasks: list[asyncio.Task] = []
+        self.staff_sockets: dict[str, str] = {}  # sid → the staff session it was opened with, for the sweep
         services.event.announce_with(self.cluster.announce)
         self.cluster.on("overrides", services.event.reload_overrides)  # a moderator on any worker
         self.cluster.on("presence", self.presence.recount)
@@ -91,6 +93,7 @@ class LiveService:
         self.scheduler.start()
         self.tick.start()
         self.tasks.append(asyncio.create_task(watch(self.services.event), name="programme watcher"))
+        self.tasks.append(asyncio.create_task(self._sweep_staff_forever(), name="staff sweep"))
         if self.cluster.shared:
             self.tasks.append(asyncio.create_task(self.presence.keep_counting(), name="presence"))
 
@@ -124,8 +127,10 @@ class LiveService:
     async def _connect(self, sid: str, environ: dict, auth: Any = None) -> None:
         request: web.Request = environ["aiohttp.request"]
         identity = await self._identity(request, auth if isinstance(auth, dict) else {})
-        await self.sio.save_session(sid, {"identity": identity, "ip": request.remote or "",
-                                          "staff": self.services.staff.key(request.cookies)})
+        key = self.services.staff.key(request.cookies)
+        if key and identity.staff:
+            self.staff_sockets[sid] = key
+        await self.sio.save_session(sid, {"identity": identity, "ip": request.remote or "", "staff": key})
 
     async def _identity(self, request: web.Request, auth: dict) -> Identity:
         """Cookies from the page (attendee, session) plus an optional token in the handshake's auth: a
@@ -140,16 +145,34 @@ class LiveService:
         attendee = identity.attendee or signer.new_attendee()[0]  # no cookie: identity lasts this connection
         return replace(identity, attendee=attendee, speaker=speaker)
 
+    async def sweep_staff(self) -> None:
+        """Close the sockets of staff sessions that ended (signed out in another tab or on another worker,
+        expired, their token rotated): an idle console must stop hearing the moderators' groups too."""
+        for sid, key in list(self.staff_sockets.items()):
+            if await self.services.staff.find(key, use=False) is None:
+                self.staff_sockets.pop(sid, None)
+                await self.sio.disconnect(sid)
+
+    async def _sweep_staff_forever(self) -> None:
+        while True:
+            await asyncio.sleep(STAFF_SWEEP)
+            try:
+                await self.sweep_staff()
+            except Exception:  # the store away for a moment: try again at the next sweep
+                log.exception("the sweep of ended staff sessions failed")
+
     async def _still_staff(self, sid: str, session: dict) -> Identity:
         """A socket opened with a staff session loses its powers as soon as that session ends (signed out
         elsewhere, expired, its token rotated), not at its next reconnect."""
         identity = session["identity"]
         if session.get("staff") and identity.staff and await self.services.staff.find(session["staff"]) is None:
             identity = Identity(identity.attendee, speaker=identity.speaker)
+            self.staff_sockets.pop(sid, None)
             await self.sio.save_session(sid, {**session, "identity": identity, "staff": None})
         return identity
 
     async def _disconnect(self, sid: str, reason: Any = None) -> None:
+        self.staff_sockets.pop(sid, None)
         collector.connection_closed()
         self.presence.left(sid)
 

@@ -3,6 +3,7 @@ the token that opened them is rotated; named moderators sign in as themselves an
 alone; a moderator can block an asker. Real HTTP and socket.io clients, the real store."""
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 from dataclasses import replace
@@ -12,6 +13,7 @@ import aiohttp
 import pytest
 from gallery_support import BEFORE, FIELDS, gallery_program, send
 
+from event_server.live import LIVE
 from event_server.store import questions, staff_sessions
 from tests.conftest import fresh_postgres, write_program
 from tests.live.qa_clients import Client
@@ -122,9 +124,18 @@ async def test_a_signed_out_moderators_open_socket_loses_its_powers_at_once(serv
     asker = await (await Client.attendee(server.url)).connect()
     asked = await asker.call("qa:ask", {"talk": "t1", "text": "Is this still moderated?"})
     assert (await console.call("qa:moderate", {"question": asked["question"]["id"], "action": "pin"}))["ok"]
+    idle = await Client(server.url, cookie).connect()  # a second console that just listens
+    await server.server.app[LIVE].sweep_staff()
+    assert idle.sio.connected  # its session holds: it stays
     await server.store.execute("UPDATE staff_sessions SET ended_ms = 1")  # signed out in another tab
     reply = await console.call("qa:moderate", {"question": asked["question"]["id"], "action": "unpin"})
     assert reply["error"]["code"] == "forbidden"
+    await server.server.app[LIVE].sweep_staff()  # what the live shell does every 30 s
+    for _ in range(100):
+        if not idle.sio.connected:
+            break
+        await asyncio.sleep(0.02)
+    assert not idle.sio.connected  # it no longer hears the moderators' group
     for client in (console, asker):
         await client.close()
     await session.close()
