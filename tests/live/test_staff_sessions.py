@@ -60,6 +60,8 @@ async def test_sign_out_ends_the_session_on_the_server_so_a_copied_cookie_opens_
     session, _ = await sign_in(server, ANNA)
     stolen = cookies_of(session)
     assert await opens_console(server, stolen)
+    async with session.get(server.url + CONSOLE) as r:
+        assert '<span class="who">anna · moderator</span>' in await r.text()  # who is signed in, by name
     async with session.get(server.url + "/login") as r:
         csrf = re.search(r'name="csrf" value="([^"]+)"', await r.text()).group(1)
     async with session.post(server.url + "/logout", data={"csrf": csrf}, allow_redirects=False) as r:
