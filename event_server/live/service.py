@@ -181,9 +181,9 @@ class LiveService:
 
     def _dispatcher(self, spec: Action, handler: Handler):
         async def dispatch(sid: str, data: Any = None, *extra: Any) -> dict:
-            session = await self.sio.get_session(sid)
-            ctx = Context(sid, await self._still_staff(sid, session), session["ip"])
-            try:
+            try:  # everything inside: checking a staff session reads the store, which may fail
+                session = await self.sio.get_session(sid)
+                ctx = Context(sid, await self._still_staff(sid, session), session["ip"])
                 if not may(ctx.identity, spec.needs):
                     raise Refused("forbidden", f"you are not allowed to {spec.name}. {refusal(spec.needs)}")
                 if not isinstance(data, dict) or extra:

@@ -204,3 +204,16 @@ async def test_a_named_curator_appears_in_the_curation_log(tmp_path, start_serve
         async with curator.get(f"{server.url}/curate/{entry}") as r:
             assert "vera" in await r.text()  # the entry's history names her
     assert [r["actor"] for r in await server.store.fetch("SELECT actor FROM curation_log")] == ["vera"]
+
+
+async def test_a_console_action_is_answered_even_when_its_session_cannot_be_checked(server):
+    session, _ = await sign_in(server, ANNA)
+    console = await Client(server.url, "; ".join(f"{k}={v}" for k, v in cookies_of(session).items())).connect()
+    await server.store.close()  # the database away
+    try:
+        reply = await console.call("qa:moderate", {"question": "any", "action": "pin"})
+    finally:
+        await server.store.open()
+    assert reply["ok"] is False and reply["error"]["code"] != "forbidden"  # an answer, and no false refusal
+    await console.close()
+    await session.close()
