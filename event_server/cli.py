@@ -8,14 +8,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from . import __version__
-from .app import serve
 from .config import Settings, SettingsError, parse_instant
 from .core.model import Program
 from .core.rules import parse_duration
 from .core.timeline import slots
 from .feeds import EXPORTERS, Feed
 from .loader import ProgramError, load_program
-from .services.identity import Signer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,6 +116,9 @@ def run_serve(args) -> int:
                                  start_at=args.start_at)
     if load_or_report(settings.program) is None:
         return 1
+    # Imported here, not at the top: the web stack (aiohttp, socket.io, redis) takes two thirds of a
+    # second to import, which `check` and `export` — run in editors and CI hooks — never need.
+    from .app import serve
     serve(settings.with_secrets())
     return 0
 
@@ -154,6 +155,7 @@ def run_speaker_links(args) -> int:
         return 1
     settings = Settings.from_env(program=args.program).with_secrets()
     base = (args.base_url or settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    from .services.identity import Signer  # not at the top, like the web stack in run_serve
     signer = Signer(settings.secret_key)
     for speaker in program.speakers:
         print(f"{speaker.slug}\t{speaker.name}\t{base}/speak/{signer.speaker_token(speaker.slug)}")

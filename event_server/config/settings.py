@@ -68,8 +68,11 @@ class Settings:
     # seconds between two questions from one attendee (IPs get ten times more); 0: no limit
     qa_ask_interval: float = 15.0
     qa_votes_per_second: float = 5.0  # per attendee (IPs get ten times more: many attendees share a NAT); 0: no limit
+    sockets_per_address: int = 500  # live connections one address may hold on one worker (NATs: many people); 0: no cap
+    qa_votes_per_address: int = 50  # votes one address may give one question (a venue's NAT: many people); 0: no cap
     smtp: SmtpUrl | None = None  # None: e-mail is kept and shown to curators as not sent
     mail_from: str = "open-call@localhost"  # the From: of e-mail to applicants (MAIL_FROM)
+    audience_sample_seconds: float = 60.0  # how often each room's head count is kept for the report
 
     @property
     def database(self) -> str:
@@ -94,8 +97,14 @@ class Settings:
                                      "(0: no limit)", lambda x: 0 <= x < math.inf),
             qa_votes_per_second=_setting(env, "QA_VOTES_PER_SECOND", 5.0, float, "a number, 0 or more (0: no limit)",
                                          lambda x: 0 <= x < math.inf),
+            sockets_per_address=_setting(env, "SOCKETS_PER_ADDRESS", 500, int, "a whole number, 0 or more (0: no cap)",
+                                         lambda n: n >= 0),
+            qa_votes_per_address=_setting(env, "QA_VOTES_PER_ADDRESS", 50, int, "a whole number, 0 or more (0: no cap)",
+                                          lambda n: n >= 0),
             start_at=_setting(env, "START_AT", None, parse_instant, "an ISO 8601 instant with its UTC offset, "
                               "e.g. 2026-11-23T18:00:00+03:00"),
+            audience_sample_seconds=_setting(env, "AUDIENCE_SAMPLE_SECONDS", 60.0, float, "a number of seconds, "
+                                             "1 or more", lambda x: 1 <= x < math.inf),
             smtp=_smtp(env.get("SMTP_URL", "").strip()))
         if env.get("MAIL_FROM", "").strip():
             values["mail_from"] = env["MAIL_FROM"].strip()

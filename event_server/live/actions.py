@@ -24,6 +24,7 @@ class Context:
     sid: str
     identity: Identity
     ip: str
+    remembered: bool = False  # the attendee identity came from the cookie a page load set, not made up for the socket
 
 
 @dataclass(frozen=True)

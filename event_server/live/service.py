@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -34,6 +35,7 @@ from .presence import PREFIX, Presence
 from .qa import QaActions
 from .reactions import ReactionActions
 from .room import RoomActions
+from .snapshot import Packet
 from .tick import Tick
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,7 @@ class LiveService:
         # With REDIS_URL, room emits reach every worker's clients and shared state changes are announced.
         self.cluster = Cluster(settings.redis_url, services.event.program.event.id)
         self.sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=settings.public_url or None,
-                                        client_manager=self.cluster.client_manager(),
+                                        client_manager=self.cluster.client_manager(), serializer=Packet,
                                         max_http_buffer_size=MAX_MESSAGE, ping_interval=25, ping_timeout=20)
         broadcast.install(self.sio, compress=settings.ws_compression)
         self._attach(app)
@@ -55,11 +57,12 @@ class LiveService:
         self.tick = Tick()
         self.qa = QaActions(self.sio, services.questions, self.tick)
         self.rooms = RoomActions(self.sio, services.event, self.presence, joined=[self.qa.joined])
-        self.reactions = ReactionActions(self.sio, services.reactions, self.tick)
+        self.reactions = ReactionActions(self.sio, services.reactions, self.tick, services.report)
         self.actions = actions_of(self.rooms, self.qa, self.reactions)
         self.scheduler = Scheduler(services.event, self.rooms.publish)
         self.tasks: list[asyncio.Task] = []
         self.staff_sockets: dict[str, str] = {}  # sid → the staff session it was opened with, for the sweep
+        self.addresses: Counter[str] = Counter()  # address → its connected sockets on this worker
         services.event.announce_with(self.cluster.announce)
         self.cluster.on("overrides", services.event.reload_overrides)  # a moderator on any worker
         self.cluster.on("presence", self.presence.recount)
@@ -96,6 +99,19 @@ class LiveService:
         self.tasks.append(asyncio.create_task(self._sweep_staff_forever(), name="staff sweep"))
         if self.cluster.shared:
             self.tasks.append(asyncio.create_task(self.presence.keep_counting(), name="presence"))
+        self.tasks.append(asyncio.create_task(self.keep_sampling(), name="audience for the report"))
+
+    async def keep_sampling(self) -> None:
+        """Every AUDIENCE_SAMPLE_SECONDS, on the grid: each room's head count and the reactions since the last."""
+        report, every = self.services.report, self.services.settings.audience_sample_seconds
+        while True:
+            await asyncio.sleep(every - self.services.event.now().timestamp() % every)
+            try:
+                await report.sample({room.slug: self.presence.count(PREFIX + room.slug)
+                                     for room in self.services.event.program.rooms})
+                await report.store_reactions()
+            except Exception:  # a store hiccup loses one sample, never the task
+                log.exception("could not keep the audience sample")
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -106,11 +122,18 @@ class LiveService:
         await self.tick.stop()
         await self.cluster.stop()
 
-    async def close_sockets(self, app: web.Application) -> None:
-        # Otherwise a restart waits for every open websocket to time out; clients reconnect on their own.
-        # Never wait for the goodbye to be collected: a long-polling client that vanished never will.
+    async def drain(self, app: web.Application) -> None:
+        """On SIGTERM, once the server stopped accepting: the last tallies out, then every client let go.
+
+        Each client hears Engine.IO's goodbye, which makes socket.io clients reconnect (to another worker,
+        or to this one restarted). The goodbye is the last thing each socket's writer sends: then it closes
+        the websocket instead of waiting for the client to do so. A client that never answers (a frozen
+        tab, a long-polling client that vanished) is cut off when serve()'s DRAIN runs out.
+        """
+        await self.tick.flush()
         for socket in list(self.sio.eio.sockets.values()):
             await socket.close(wait=False, reason=self.sio.eio.reason.SERVER_DISCONNECT)
+            socket.queue.put_nowait(None)  # after the goodbye: the writer's cue to close the websocket
         self.sio.eio.sockets.clear()
 
     # --- what operators see (web/ops.py reads these through its LiveStats protocol) --------------
@@ -120,21 +143,28 @@ class LiveService:
 
     def people_in(self, room: str) -> int:
         """Sockets in the room on this worker."""
-        return self.presence.local(PREFIX + room)
+        return self.presence.sockets(PREFIX + room)
 
     # --- the socket.io handlers --------------------------------------------------------------
 
     async def _connect(self, sid: str, environ: dict, auth: Any = None) -> None:
         request: web.Request = environ["aiohttp.request"]
-        identity = await self._identity(request, auth if isinstance(auth, dict) else {})
+        address, cap = request.remote or "", self.services.settings.sockets_per_address
+        if cap and self.addresses[address] >= cap:  # each socket costs memory: one address cannot take them all
+            raise socketio.exceptions.ConnectionRefusedError(
+                f"too many connections from your address ({cap}); close some tabs and try again")
+        self.addresses[address] += 1
+        identity, remembered = await self._identity(request, auth if isinstance(auth, dict) else {})
         key = self.services.staff.key(request.cookies)
         if key and identity.staff:
             self.staff_sockets[sid] = key
-        await self.sio.save_session(sid, {"identity": identity, "ip": request.remote or "", "staff": key})
+        await self.sio.save_session(sid, {"identity": identity, "ip": address, "remembered": remembered,
+                                          "staff": key})
 
-    async def _identity(self, request: web.Request, auth: dict) -> Identity:
+    async def _identity(self, request: web.Request, auth: dict) -> tuple[Identity, bool]:
         """Cookies from the page (attendee, session) plus an optional token in the handshake's auth: a
-        moderator's token (for tools without a browser) or a speaker's link."""
+        moderator's token (for tools without a browser) or a speaker's link; and whether the attendee
+        identity is the page's (remembered) rather than made up for this connection."""
         signer, staff = self.services.signer, self.services.staff
         identity = await staff.identity(request.cookies)
         token = auth.get("token") if isinstance(auth.get("token"), str) else None
@@ -143,7 +173,7 @@ class LiveService:
             identity = with_staff(identity, ("moderator",), given[1])
         speaker = identity.speaker or (signer.speaker_of(token) if token else None)
         attendee = identity.attendee or signer.new_attendee()[0]  # no cookie: identity lasts this connection
-        return replace(identity, attendee=attendee, speaker=speaker)
+        return replace(identity, attendee=attendee, speaker=speaker), identity.attendee is not None
 
     async def sweep_staff(self) -> None:
         """Close the sockets of staff sessions that ended (signed out in another tab or on another worker,
@@ -166,7 +196,7 @@ class LiveService:
         elsewhere, expired, its token rotated), not at its next reconnect."""
         identity = session["identity"]
         if session.get("staff") and identity.staff and await self.services.staff.find(session["staff"]) is None:
-            identity = Identity(identity.attendee, speaker=identity.speaker)
+            identity = replace(identity, moderator=False, curator=False, staff=None)
             self.staff_sockets.pop(sid, None)
             await self.sio.save_session(sid, {**session, "identity": identity, "staff": None})
         return identity
@@ -174,7 +204,11 @@ class LiveService:
     async def _disconnect(self, sid: str, reason: Any = None) -> None:
         self.staff_sockets.pop(sid, None)
         collector.connection_closed()
-        self.presence.left(sid)
+        self.presence.leave(sid)
+        address = (await self.sio.get_session(sid))["ip"]
+        self.addresses[address] -= 1
+        if self.addresses[address] <= 0:
+            del self.addresses[address]
 
     async def _unknown(self, event: str, sid: str, *data: Any) -> dict:
         return _error(Refused("unknown_event", f"there is no event '{event}'"))
@@ -183,7 +217,7 @@ class LiveService:
         async def dispatch(sid: str, data: Any = None, *extra: Any) -> dict:
             try:  # everything inside: checking a staff session reads the store, which may fail
                 session = await self.sio.get_session(sid)
-                ctx = Context(sid, await self._still_staff(sid, session), session["ip"])
+                ctx = Context(sid, await self._still_staff(sid, session), session["ip"], session["remembered"])
                 if not may(ctx.identity, spec.needs):
                     raise Refused("forbidden", f"you are not allowed to {spec.name}. {refusal(spec.needs)}")
                 if not isinstance(data, dict) or extra:

@@ -13,6 +13,7 @@ from .open_call import OpenCallDesk
 from .outbox import Outbox
 from .questions import QuestionDesk
 from .reactions import ReactionDesk
+from .report import ReportDesk
 from .staff import StaffSessions
 
 
@@ -28,6 +29,7 @@ class Services:
         self.questions = QuestionDesk(self.event, self.store, settings)
         self.reactions = ReactionDesk(self.event)
         self.gallery = GalleryDesk(self.event, self.store, settings)
+        self.report = ReportDesk(self.event, self.store, self.gallery, settings)
         self.outbox = Outbox(self.event, self.store, settings)
         self.open_call = OpenCallDesk(self.event, self.store, self.gallery, self.outbox, self.signer)
 

@@ -35,6 +35,7 @@ class LiveEvent:
         self.program_errors: list[str] = []  # of the last rejected reload
         self.overrides: tuple[Override, ...] = ()  # the moderators' changes to the day, as stored
         self._listeners: list[Callable[[], None]] = []
+        self._slots: tuple[Slot, ...] | None = None  # slots() until the day changes: joins and pages read it often
         self._announce: Announce = self._reload
 
     # --- reading -----------------------------------------------------------------------------
@@ -58,7 +59,9 @@ class LiveEvent:
 
     def slots(self) -> list[Slot]:
         """Every talk as it will actually run, after the moderators' changes."""
-        return slots(self.program, self.overrides)
+        if self._slots is None:
+            self._slots = tuple(slots(self.program, self.overrides))
+        return list(self._slots)
 
     def slot(self, talk: str) -> Slot | None:
         return next((s for s in self.slots() if s.talk.slug == talk), None)
@@ -134,6 +137,7 @@ class LiveEvent:
         await self.reload_overrides()
 
     def _changed(self) -> None:
+        self._slots = None
         for listener in self._listeners:
             listener()
 

@@ -26,6 +26,7 @@ class Signer:
         self.attendee = URLSafeSerializer(secret_key, salt="attendee")
         self.session = URLSafeSerializer(secret_key, salt="session")
         self.speaker = URLSafeSerializer(secret_key, salt="speaker-link")
+        self.stage = URLSafeSerializer(secret_key, salt="stage-link")  # a room's broadcast scene, for OBS
         # Links in an applicant's e-mail: withdraw their entry; send the work finished with a pairing.
         self.withdrawal = URLSafeSerializer(secret_key, salt="open-call-withdraw")
         self.finished_work = URLSafeSerializer(secret_key, salt="open-call-finished-work")
@@ -43,7 +44,7 @@ class Signer:
         (services/staff.py), never from the cookie alone."""
         session = self.load(self.session, cookies.get(SESSION_COOKIE)) or {}
         return Identity(attendee=self.load(self.attendee, cookies.get(ATTENDEE_COOKIE)),
-                        speaker=session.get("speaker") if isinstance(session.get("speaker"), str) else None)
+                        speaker=_text(session.get("speaker")), stage=_text(session.get("stage")))
 
     def new_attendee(self) -> tuple[str, str]:
         attendee = secrets.token_urlsafe(12)
@@ -67,3 +68,6 @@ class Signer:
         """The session cookie's new value: the powers it held, plus these."""
         return self.session.dumps({**(self.load(self.session, cookies.get(SESSION_COOKIE)) or {}), **powers})
 
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -12,6 +12,7 @@ import hmac
 import secrets
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 
 from ..config import Settings
 from ..core import staff
@@ -75,7 +76,7 @@ class StaffSessions:
 
 
 def with_staff(who: Identity, roles: tuple[str, ...], name: str) -> Identity:
-    return Identity(who.attendee, "moderator" in roles, "curator" in roles, who.speaker, name)
+    return replace(who, moderator="moderator" in roles, curator="curator" in roles, staff=name)
 
 
 def _now_ms() -> int:

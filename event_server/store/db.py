@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,7 +10,11 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from ..core.refusal import Refused
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+log = logging.getLogger(__name__)
+UNAVAILABLE_RETRY = 5  # seconds a client is told to wait before trying a write again while the database is away
 
 
 class Queries(Protocol):
@@ -196,6 +201,26 @@ class _PgQueries:
         return int(tail) if tail.isdigit() else 0
 
 
+@asynccontextmanager
+async def _reachable() -> AsyncIterator[None]:
+    """PostgreSQL gone (stopped, restarting, the network): say so, and that trying again will do.
+
+    The write was not committed, or (the connection broke while committing) may have been: either way
+    the caller hears no false ok, and a retry is safe — a question asked twice is a duplicate, a vote
+    given twice is already_voted. The pool opens fresh connections once the server is back.
+    """
+    import asyncpg
+
+    try:
+        yield
+    except (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+            asyncpg.exceptions.OperatorInterventionError) as exc:
+        log.warning("PostgreSQL is not answering (%s: %s); the write was refused with 'unavailable'",
+                    type(exc).__name__, exc)
+        raise Refused("unavailable", "the database is not answering, so this was not saved: "
+                      "try again in a few seconds", retry_after=UNAVAILABLE_RETRY) from exc
+
+
 class PostgresDatabase(_PgQueries):
     """asyncpg pool; every statement outside a transaction commits on its own."""
 
@@ -207,9 +232,21 @@ class PostgresDatabase(_PgQueries):
 
         return cls(await asyncpg.create_pool(url, min_size=1, max_size=10))
 
+    async def fetch(self, sql: str, *args: Any) -> list[dict]:
+        async with _reachable():
+            return await super().fetch(sql, *args)
+
+    async def fetchrow(self, sql: str, *args: Any) -> dict | None:
+        async with _reachable():
+            return await super().fetchrow(sql, *args)
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        async with _reachable():
+            return await super().execute(sql, *args)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Queries]:
-        async with self.conn.acquire() as conn, conn.transaction():
+        async with _reachable(), self.conn.acquire() as conn, conn.transaction():
             yield _PgQueries(conn)
 
     async def close(self) -> None:

@@ -9,7 +9,22 @@ from aiohttp import web
 from ..config import Settings
 from ..config.paths import PUBLISHED, STATIC
 from ..services import Services
-from . import auth, curate, curate_mail, feeds, gallery, media, open_call, ops, pages, qa, room, security
+from . import (
+    auth,
+    broadcast_scene,
+    curate,
+    curate_mail,
+    feeds,
+    gallery,
+    media,
+    open_call,
+    ops,
+    pages,
+    qa,
+    report,
+    room,
+    security,
+)
 from .context import request_context
 from .errors import friendly_errors
 from .keys import LIVE_STATS, SERVICES, LiveStats
@@ -28,7 +43,8 @@ def setup(app: web.Application, services: Services, live: LiveStats) -> None:
     security.install(app, services.settings.public_url)
     feeds.setup(app)  # before pages: /talks/{slug} would also match /talks/{slug}.ics
     # curate_mail before curate: /curate/mail would also match /curate/{ref}
-    for module in (pages, auth, qa, room, media, gallery, open_call, curate_mail, curate, ops):
+    for module in (pages, auth, qa, room, broadcast_scene, report, media, gallery, open_call, curate_mail, curate,
+                   ops):
         module.setup(app)
     for folder in PUBLISHED:  # not static/ itself: its node_modules and package files are not for visitors
         app.router.add_static(f"/static/{folder}", STATIC / folder, append_version=False)
