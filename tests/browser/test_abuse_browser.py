@@ -1,7 +1,7 @@
 """Hostile strings (tests/hostile.py) through every field people type into, rendered in every place
 that shows them, in real Chromium with the CSP switched off — so escaping alone must hold: question text
-and asker names in the room, the stage's on-air card, the moderator's console, the OBS overlay and the
-speaker's page, and the exports; open-call entries and curators' notes on the curators' desk and in the
+and asker names in the room, the stage's on-air card, the moderator's console, the OBS overlay, the
+broadcast scene's lower third and the speaker's page, and the exports; open-call entries and curators' notes on the curators' desk and in the
 gallery. A hook counts any script that runs; the pages must not scroll sideways or log an error."""
 from __future__ import annotations
 
@@ -35,10 +35,12 @@ async def hostile_page(browser, url: str, width: int, cookies: list[dict] | None
     return page
 
 
-async def assert_unharmed(page, where: str) -> None:
+async def assert_unharmed(page, where: str, fixed_size: bool = False) -> None:
     await page.wait_for_load_state("networkidle")
     assert await page.evaluate("window.__hits") == [], f"{where}: a hostile string ran"
     assert await page.locator(INJECTED).count() == 0, f"{where}: a hostile string became markup"
+    if fixed_size:  # the broadcast scene is 1920×1080 whatever the window
+        return
     overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     wide = await page.evaluate("""[...document.querySelectorAll('body *')].filter((e) =>
         e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible').slice(-3).map((e) =>
@@ -79,7 +81,8 @@ async def test_hostile_questions_and_names_are_inert_in_every_qa_sink(tmp_path, 
         pages = {"room": await hostile_page(browser, f"{server.url}/rooms/main", width),
                  "overlay": await hostile_page(browser, f"{server.url}/rooms/main/overlay", width),
                  "speaker": await hostile_page(browser, speaker_link, width),
-                 "console": await hostile_page(browser, f"{server.url}/moderate/main", width, session)}
+                 "console": await hostile_page(browser, f"{server.url}/moderate/main", width, session),
+                 "stage": await hostile_page(browser, f"{server.url}/rooms/main/stage", width, session)}
         await expect(pages["console"].locator("[data-qa-moderate] .qa-q")).to_have_count(len(HOSTILE))
         for question in [q for _, q in moderator.events if _ == "qa:snapshot"][-1]["questions"] * (width == WIDTHS[0]):
             pinned = await moderator.call("qa:moderate", {"question": question["id"], "action": "pin"})
@@ -88,8 +91,9 @@ async def test_hostile_questions_and_names_are_inert_in_every_qa_sink(tmp_path, 
         if last:
             await expect(pages["overlay"].locator("[data-qa-onair-text]")).to_have_text(last)
             await expect(pages["room"].locator("[data-qa-onair-text]")).to_have_text(last)
+            await expect(pages["stage"].locator("[data-qa-onair-text]")).to_have_text(last)
         for where, page in pages.items():
-            await assert_unharmed(page, f"{where} at {width}px")
+            await assert_unharmed(page, f"{where} at {width}px", fixed_size=where == "stage")
         for page in pages.values():
             await page.context.close()
     await moderator.close()
