@@ -14,6 +14,7 @@ from .live import collector
 from .loader import load_program
 from .services import Services
 from .services.clock import Clock, SystemClock, rehearsal
+from .web.access_log import access_logger
 from .web.bodies import FORM
 
 log = logging.getLogger(__name__)
@@ -55,4 +56,4 @@ def serve(settings: Settings) -> None:
                  event.clock.offset)
     log.info("serving %s at %s", event.program.event.title, base)
     web.run_app(app, host=settings.host, port=settings.port, print=None, shutdown_timeout=DRAIN,
-                keepalive_timeout=HEADER_TIMEOUT)
+                keepalive_timeout=HEADER_TIMEOUT, access_log_class=access_logger(settings.trusted_proxies))

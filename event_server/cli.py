@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from . import __version__
-from .config import Settings, SettingsError, parse_instant
+from .config import Settings, SettingsError, logs, parse_instant
 from .core.model import Program
 from .core.rules import parse_duration
 from .core.timeline import slots
@@ -111,9 +110,9 @@ def summary(program: Program) -> str:
 
 
 def run_serve(args) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env(program=args.program, host=args.host, port=args.port, start_in=args.start_in,
                                  start_at=args.start_at)
+    logs.configure(settings)
     if load_or_report(settings.program) is None:
         return 1
     # Imported here, not at the top: the web stack (aiohttp, socket.io, redis) takes two thirds of a

@@ -73,6 +73,10 @@ class Settings:
     smtp: SmtpUrl | None = None  # None: e-mail is kept and shown to curators as not sent
     mail_from: str = "open-call@localhost"  # the From: of e-mail to applicants (MAIL_FROM)
     audience_sample_seconds: float = 60.0  # how often each room's head count is kept for the report
+    metrics_token: str | None = field(default=None, repr=False)  # None: /metrics refuses everyone
+    metrics_port: int | None = None  # /metrics without a token on this port too (keep it private)
+    log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one object a line, for a log collector
 
     @property
     def database(self) -> str:
@@ -105,7 +109,13 @@ class Settings:
                               "e.g. 2026-11-23T18:00:00+03:00"),
             audience_sample_seconds=_setting(env, "AUDIENCE_SAMPLE_SECONDS", 60.0, float, "a number of seconds, "
                                              "1 or more", lambda x: 1 <= x < math.inf),
-            smtp=_smtp(env.get("SMTP_URL", "").strip()))
+            smtp=_smtp(env.get("SMTP_URL", "").strip()), metrics_token=env.get("METRICS_TOKEN", "").strip() or None,
+            metrics_port=_setting(env, "METRICS_PORT", None, int, "a whole number from 1 to 65535",
+                                  lambda n: 0 < n <= 65535),
+            log_level=_setting(env, "LOG_LEVEL", "INFO", str.upper, "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+                               lambda level: level in LOG_LEVELS),
+            log_format=_setting(env, "LOG_FORMAT", "text", str.lower, "text or json",
+                                lambda kind: kind in ("text", "json")))
         if env.get("MAIL_FROM", "").strip():
             values["mail_from"] = env["MAIL_FROM"].strip()
         elif values["smtp"]:
@@ -144,6 +154,7 @@ class SettingsError(ValueError):
     """A variable of the environment that cannot be used; the message names it and says what it takes."""
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SWITCH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[], Awaitable[None]]
 STALE = 30.0  # seconds: a worker whose head count is older than this has gone (killed, not stopped)
 BACKOFF, BACKOFF_MAX = 0.5, 10.0  # seconds before trying Redis again after a loss, doubling up to the max
+PING_TIMEOUT = 2.0  # seconds: a load balancer's probe must get an answer before its own timeout
 
 
 class Cluster:
@@ -80,6 +81,20 @@ class Cluster:
                 for key in self.counted:  # the others stop counting our people at once
                     await self.redis.hdel(key, self.worker)
             await self.redis.aclose()
+
+    async def problem(self) -> str | None:
+        """Why this worker cannot serve its share now (for /readyz), or None: Redis answers and the
+        listener that hears the other workers' notices runs (or there is no Redis to need)."""
+        if self.redis is None:
+            return None
+        try:
+            await asyncio.wait_for(self.redis.ping(), PING_TIMEOUT)
+        except (RedisError, OSError, TimeoutError) as exc:
+            return f"Redis does not answer: {exc or type(exc).__name__}"
+        if self.task is None or self.task.done() or not self.healthy:
+            return (f"the Redis listener is not subscribed ({self.last_error or 'stopped'}): notices from other "
+                    "workers are not heard")
+        return None
 
     async def announce(self, kind: str) -> None:
         """Shared state of this kind changed in the store: every worker reloads it."""

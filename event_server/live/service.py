@@ -54,9 +54,10 @@ class LiveService:
         broadcast.install(self.sio, compress=settings.ws_compression)
         self._attach(app)
         self.presence = Presence(self.sio, self.cluster)
-        self.tick = Tick()
+        self.tick = Tick(timer=services.metrics.fanout.labels("tick").time)
         self.qa = QaActions(self.sio, services.questions, self.tick)
-        self.rooms = RoomActions(self.sio, services.event, self.presence, joined=[self.qa.joined])
+        self.rooms = RoomActions(self.sio, services.event, self.presence, joined=[self.qa.joined],
+                                 timer=services.metrics.fanout.labels("room_state").time)
         self.reactions = ReactionActions(self.sio, services.reactions, self.tick, services.report)
         self.actions = actions_of(self.rooms, self.qa, self.reactions)
         self.scheduler = Scheduler(services.event, self.rooms.publish)
@@ -145,6 +146,9 @@ class LiveService:
         """Sockets in the room on this worker."""
         return self.presence.sockets(PREFIX + room)
 
+    async def cluster_problem(self) -> str | None:
+        return await self.cluster.problem()
+
     # --- the socket.io handlers --------------------------------------------------------------
 
     async def _connect(self, sid: str, environ: dict, auth: Any = None) -> None:
@@ -214,22 +218,29 @@ class LiveService:
         return _error(Refused("unknown_event", f"there is no event '{event}'"))
 
     def _dispatcher(self, spec: Action, handler: Handler):
+        answered = self.services.metrics.actions
+
         async def dispatch(sid: str, data: Any = None, *extra: Any) -> dict:
-            try:  # everything inside: checking a staff session reads the store, which may fail
-                session = await self.sio.get_session(sid)
-                ctx = Context(sid, await self._still_staff(sid, session), session["ip"], session["remembered"])
-                if not may(ctx.identity, spec.needs):
-                    raise Refused("forbidden", f"you are not allowed to {spec.name}. {refusal(spec.needs)}")
-                if not isinstance(data, dict) or extra:
-                    raise Refused("bad_request", f'{spec.name} expects one object payload, e.g. {{"room": "ml-art"}}')
-                check_payload(data)
-                return {"ok": True, **(await handler(ctx, data) or {})}
-            except Refused as exc:
-                return _error(exc)
-            except Exception:
-                log.exception("%s failed for %s", spec.name, sid)
-                return _error(Refused("internal", "the server could not handle this; please try again"))
+            ack = await self._answer(spec, handler, sid, data, extra)
+            answered.labels(spec.name, "ok" if ack["ok"] else ack["error"]["code"]).inc()
+            return ack
         return dispatch
+
+    async def _answer(self, spec: Action, handler: Handler, sid: str, data: Any, extra: tuple) -> dict:
+        try:  # everything inside: checking a staff session reads the store, which may fail
+            session = await self.sio.get_session(sid)
+            ctx = Context(sid, await self._still_staff(sid, session), session["ip"], session["remembered"])
+            if not may(ctx.identity, spec.needs):
+                raise Refused("forbidden", f"you are not allowed to {spec.name}. {refusal(spec.needs)}")
+            if not isinstance(data, dict) or extra:
+                raise Refused("bad_request", f'{spec.name} expects one object payload, e.g. {{"room": "ml-art"}}')
+            check_payload(data)
+            return {"ok": True, **(await handler(ctx, data) or {})}
+        except Refused as exc:
+            return _error(exc)
+        except Exception:
+            log.exception("%s failed for %s", spec.name, sid)
+            return _error(Refused("internal", "the server could not handle this; please try again"))
 
 
 def _error(refused: Refused) -> dict:

@@ -15,6 +15,7 @@ from ..core.refusal import Refused
 MIGRATIONS = Path(__file__).with_name("migrations")
 log = logging.getLogger(__name__)
 UNAVAILABLE_RETRY = 5  # seconds a client is told to wait before trying a write again while the database is away
+PROBE_TIMEOUT = 2.0  # seconds: a load balancer's readiness probe must get its answer before its own timeout
 
 
 class Queries(Protocol):
@@ -82,6 +83,16 @@ class Store:
     def transaction(self) -> Any:
         return self.db.transaction()
 
+    async def problem(self) -> str | None:
+        """Why the database cannot serve now (for /readyz), or None: it answers and has every migration."""
+        try:
+            missing = await asyncio.wait_for(unapplied(self), PROBE_TIMEOUT)
+        except TimeoutError:
+            return f"the database did not answer within {PROBE_TIMEOUT:g} s"
+        except Exception as exc:  # whatever the driver raises (refused, reset, closed): not ready, and why
+            return f"the database does not answer: {exc or type(exc).__name__}"
+        return f"the database lacks migrations {', '.join(missing)}" if missing else None
+
 
 async def migrate(db: Database) -> list[str]:
     """Apply migrations/NNNN_name.sql in order, each once, all in one transaction."""
@@ -89,13 +100,18 @@ async def migrate(db: Database) -> list[str]:
         if db.dialect == "postgresql":  # two workers starting at once must not both migrate
             await tx.execute("SELECT pg_advisory_xact_lock(7201920)")
         await tx.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)")
-        applied = {r["name"] for r in await tx.fetch("SELECT name FROM schema_migrations")}
-        todo = [p for p in sorted(MIGRATIONS.glob("*.sql")) if p.stem not in applied]
+        todo = [MIGRATIONS / f"{name}.sql" for name in await unapplied(tx)]
         for path in todo:
             for statement in _statements(path.read_text()):
                 await tx.execute(statement)
             await tx.execute("INSERT INTO schema_migrations (name) VALUES (?)", path.stem)
     return [p.stem for p in todo]
+
+
+async def unapplied(db: Queries) -> list[str]:
+    """The migrations this code has and the database lacks (another worker may migrate it after an upgrade)."""
+    applied = {r["name"] for r in await db.fetch("SELECT name FROM schema_migrations")}
+    return [p.stem for p in sorted(MIGRATIONS.glob("*.sql")) if p.stem not in applied]
 
 
 def _statements(script: str) -> list[str]:

@@ -183,3 +183,9 @@ async def count_by_state(db: Queries) -> dict[str, int]:
     """How many questions are in each state, every talk together (for /metrics)."""
     rows = await db.fetch("SELECT state, COUNT(*) AS n FROM questions GROUP BY state")
     return {r["state"]: int(r["n"]) for r in rows}
+
+
+async def count_votes(db: Queries) -> int:
+    """Votes standing on every question (for /metrics)."""
+    row = await db.fetchrow("SELECT COUNT(*) AS n FROM votes")
+    return int(row["n"]) if row else 0

@@ -27,8 +27,9 @@ from . import (
 )
 from .context import request_context
 from .errors import friendly_errors
-from .keys import LIVE_STATS, SERVICES, LiveStats
+from .keys import LIVE_STATS, SERVICES, STATIC_FILES, LiveStats
 from .proxy import forwarded_for
+from .static import StaticFiles
 
 
 def middlewares(settings: Settings) -> list[Any]:
@@ -40,11 +41,11 @@ def middlewares(settings: Settings) -> list[Any]:
 
 def setup(app: web.Application, services: Services, live: LiveStats) -> None:
     app[SERVICES], app[LIVE_STATS] = services, live
-    security.install(app, services.settings.public_url)
+    app[STATIC_FILES] = files = StaticFiles(STATIC, PUBLISHED)  # not static/ itself: not its node_modules
+    security.install(app, services.settings.public_url, files.script_source)
     feeds.setup(app)  # before pages: /talks/{slug} would also match /talks/{slug}.ics
     # curate_mail before curate: /curate/mail would also match /curate/{ref}
     for module in (pages, auth, qa, room, broadcast_scene, report, media, gallery, open_call, curate_mail, curate,
                    ops):
         module.setup(app)
-    for folder in PUBLISHED:  # not static/ itself: its node_modules and package files are not for visitors
-        app.router.add_static(f"/static/{folder}", STATIC / folder, append_version=False)
+    app.router.add_get(f"/static/{{name:(?:{'|'.join(PUBLISHED)})/.+}}", files.serve)

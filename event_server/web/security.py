@@ -10,16 +10,17 @@ from aiohttp import web
 from .. import i18n
 from .keys import CSRF, LANG
 
-# YouTube embeds (privacy-enhanced domain) and the IFrame API script are the only third parties; the
-# socket may only reach this site (websocket origins are not covered by 'self' in every browser).
-CSP = ("default-src 'self'; script-src 'self' https://www.youtube.com https://s.ytimg.com; "
+# YouTube embeds (privacy-enhanced domain) and the IFrame API script are the only third parties; the one
+# inline script is the pages' import map (web/static.py), allowed by its hash. The socket may only
+# reach this site (websocket origins are not covered by 'self' in every browser).
+CSP = ("default-src 'self'; script-src 'self' {import_map} https://www.youtube.com https://s.ytimg.com; "
        "frame-src https://www.youtube-nocookie.com https://www.youtube.com; img-src 'self' data: https://i.ytimg.com; "
        "media-src 'self' blob:; connect-src 'self' {socket}; style-src 'self' 'unsafe-inline'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 HSTS = "max-age=31536000"  # a year; not includeSubDomains: the organisers' other sites are not ours to decide
 
 
-def install(app: web.Application, public_url: str | None) -> None:
+def install(app: web.Application, public_url: str | None, import_map: str) -> None:
     """Headers on every response: pages, files, redirects and errors alike (a signal, not a middleware,
     because raised redirects and the router's own 404/405 never pass back through a middleware)."""
     https = bool(public_url and public_url.startswith("https://"))
@@ -27,7 +28,8 @@ def install(app: web.Application, public_url: str | None) -> None:
     async def add_headers(request: web.Request, response: web.StreamResponse) -> None:
         host = urlsplit(public_url).netloc if public_url else request.host
         response.headers.setdefault("Content-Security-Policy",
-                                    CSP.format(socket=f"{'wss' if https or request.secure else 'ws'}://{host}"))
+                                    CSP.format(import_map=import_map,
+                                               socket=f"{'wss' if https or request.secure else 'ws'}://{host}"))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if https:

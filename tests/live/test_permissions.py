@@ -68,6 +68,8 @@ ROUTES = {
     ("GET", "/report.csv"): ("/report.csv", Can.MODERATE),
     ("GET", "/report.json"): ("/report.json", Can.MODERATE),
     ("GET", "/healthz"): ("/healthz", Can.WATCH),
+    ("GET", "/readyz"): ("/readyz", Can.WATCH),
+    # METRICS_TOKEN, not a role, opens it: every role without the token gets a 401 (tests/live/test_ops.py)
     ("GET", "/metrics"): ("/metrics", Can.WATCH),
 }
 # event → (a payload, the capability it needs)
@@ -92,7 +94,7 @@ ROLES = {"attendee": Identity("x"), "speaker": Identity("x", speaker="ada"),
 @pytest.fixture
 async def server(tmp_path, start_server):
     return await start_server(program(tmp_path, premoderation=False), first_talk_in=timedelta(seconds=-70),
-                              qa_ask_interval=0)
+                              qa_ask_interval=0, metrics_token="scrape-token")
 
 
 def _static(resource) -> bool:
