@@ -21,7 +21,7 @@ from tests.live.test_qa_queue import program
 
 # Elements only a payload could have made: handlers, inline scripts, frames, objects.
 INJECTED = ("[onerror],[onload],[onfocus],[onmouseover],[ontoggle],[onstart],iframe,object,embed,marquee,"
-            "script:not([src]):not([type='application/json']),a[href^='javascript' i],base,meta[http-equiv]")
+            "script:not([src]):not([type='application/json']):not([type='importmap']),a[href^='javascript' i],base,meta[http-equiv]")
 WIDTHS = (1280, 360)
 
 
@@ -83,15 +83,15 @@ async def test_hostile_questions_and_names_are_inert_in_every_qa_sink(tmp_path, 
                  "speaker": await hostile_page(browser, speaker_link, width),
                  "console": await hostile_page(browser, f"{server.url}/moderate/main", width, session),
                  "stage": await hostile_page(browser, f"{server.url}/rooms/main/stage", width, session)}
-        await expect(pages["console"].locator("[data-qa-moderate] .qa-q")).to_have_count(len(HOSTILE))
+        await expect(pages["console"].locator("[data-qa-moderate] .qa-q")).to_have_count(len(HOSTILE), timeout=20_000)
         for question in [q for _, q in moderator.events if _ == "qa:snapshot"][-1]["questions"] * (width == WIDTHS[0]):
             pinned = await moderator.call("qa:moderate", {"question": question["id"], "action": "pin"})
             assert pinned["ok"], (question, pinned)  # each on air in turn
         last = HOSTILE[-1] if results[HOSTILE[-1]] == "shown as text" else None
         if last:
-            await expect(pages["overlay"].locator("[data-qa-onair-text]")).to_have_text(last)
-            await expect(pages["room"].locator("[data-qa-onair-text]")).to_have_text(last)
-            await expect(pages["stage"].locator("[data-qa-onair-text]")).to_have_text(last)
+            await expect(pages["overlay"].locator("[data-qa-onair-text]")).to_have_text(last, timeout=20_000)
+            await expect(pages["room"].locator("[data-qa-onair-text]")).to_have_text(last, timeout=20_000)
+            await expect(pages["stage"].locator("[data-qa-onair-text]")).to_have_text(last, timeout=20_000)
         for where, page in pages.items():
             await assert_unharmed(page, f"{where} at {width}px", fixed_size=where == "stage")
         for page in pages.values():
