@@ -28,7 +28,7 @@ HEADER_TIMEOUT = 15.0
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
-    program = load_program(settings.program)
+    program = load_program(settings.program, settings.signing.forms)
     if clock is None:
         real_now = datetime.now(UTC)
         start = settings.rehearsal_start(real_now)

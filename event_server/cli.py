@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from . import __version__
-from .config import Settings, SettingsError, logs, parse_instant
+from .config import Settings, SettingsError, logs, parse_instant, signing_from_env
 from .core.model import Program
 from .core.rules import parse_duration
 from .core.timeline import slots
@@ -70,9 +70,10 @@ def _instant(text: str) -> datetime:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def load_or_report(path: Path) -> Program | None:
+def load_or_report(path: Path, signers: frozenset[str] | None = None) -> Program | None:
+    """The programme, or None after printing its problems; `signers`: the signed links the server can make."""
     try:
-        return load_program(path)
+        return load_program(path, signers)
     except ProgramError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -81,7 +82,7 @@ def load_or_report(path: Path) -> Program | None:
 
 
 def run_check(args) -> int:
-    program = load_or_report(args.program)
+    program = load_or_report(args.program, signing_from_env().forms)  # as `serve` would, in this environment
     if program is None:
         return 1
     print(summary(program))
@@ -113,7 +114,7 @@ def run_serve(args) -> int:
     settings = Settings.from_env(program=args.program, host=args.host, port=args.port, start_in=args.start_in,
                                  start_at=args.start_at)
     logs.configure(settings)
-    if load_or_report(settings.program) is None:
+    if load_or_report(settings.program, settings.signing.forms) is None:
         return 1
     # Imported here, not at the top: the web stack (aiohttp, socket.io, redis) takes two thirds of a
     # second to import, which `check` and `export` — run in editors and CI hooks — never need.

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..core.signed_links import Signing
+
 log = logging.getLogger(__name__)
 
 
@@ -77,6 +79,9 @@ class Settings:
     metrics_port: int | None = None  # /metrics without a token on this port too (keep it private)
     log_level: str = "INFO"
     log_format: str = "text"  # or "json": one object a line, for a log collector
+    # nginx's internal location that sends recordings (X-Accel-Redirect); None: the app sends them itself
+    recordings_accel: str | None = None
+    signing: Signing = Signing()  # the secrets for signed links to recordings on another origin
 
     @property
     def database(self) -> str:
@@ -115,7 +120,9 @@ class Settings:
             log_level=_setting(env, "LOG_LEVEL", "INFO", str.upper, "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
                                lambda level: level in LOG_LEVELS),
             log_format=_setting(env, "LOG_FORMAT", "text", str.lower, "text or json",
-                                lambda kind: kind in ("text", "json")))
+                                lambda kind: kind in ("text", "json")),
+            recordings_accel=_accel(env),
+            signing=signing_from_env(env))
         if env.get("MAIL_FROM", "").strip():
             values["mail_from"] = env["MAIL_FROM"].strip()
         elif values["smtp"]:
@@ -203,6 +210,22 @@ def _named_tokens(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], .
         raise SettingsError(f"{name}_FILE cannot be read: {exc.strerror}") from None
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
+
+
+def _accel(env: Mapping[str, str]) -> str | None:
+    return _setting(env, "RECORDINGS_ACCEL", None, lambda text: text.rstrip("/") + "/",
+                    "nginx's internal location for recordings, e.g. /_recordings/", lambda text: text.startswith("/"))
+
+
+def signing_from_env(env: Mapping[str, str] = os.environ) -> Signing:
+    """The secrets for signed links (RECORDINGS_LINK_SECRET, RECORDINGS_S3_*) and how long one lasts."""
+    return Signing(secret=env.get("RECORDINGS_LINK_SECRET", "").strip(),
+                   s3_key_id=env.get("RECORDINGS_S3_KEY_ID", "").strip(),
+                   s3_secret=env.get("RECORDINGS_S3_SECRET", "").strip(),
+                   s3_region=env.get("RECORDINGS_S3_REGION", "").strip() or "us-east-1",
+                   ttl=_setting(env, "RECORDINGS_LINK_TTL", timedelta(hours=3),
+                                lambda text: timedelta(seconds=int(text)), "a whole number of seconds, at least 60",
+                                lambda ttl: ttl >= timedelta(seconds=60)))
 
 
 def _smtp(text: str) -> SmtpUrl | None:

@@ -2,6 +2,7 @@
 the app's Services (web/keys.py) and declare who may call them with @requires (web/auth.py)."""
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from aiohttp import web
@@ -48,4 +49,5 @@ def setup(app: web.Application, services: Services, live: LiveStats) -> None:
     for module in (pages, auth, qa, room, broadcast_scene, report, media, gallery, open_call, curate_mail, curate,
                    ops):
         module.setup(app)
+    mimetypes.add_type("text/javascript", ".mjs")  # hls.js: a module script must be served as JavaScript
     app.router.add_get(f"/static/{{name:(?:{'|'.join(PUBLISHED)})/.+}}", files.serve)

@@ -8,14 +8,15 @@ from urllib.parse import unquote, urlsplit
 from aiohttp import web
 
 from .. import i18n
-from .keys import CSRF, LANG
+from .keys import CSRF, LANG, SERVICES
 
-# YouTube embeds (privacy-enhanced domain) and the IFrame API script are the only third parties; the one
+# YouTube embeds (privacy-enhanced domain) and the IFrame API script are the only third parties, with the
+# origins the programme's recordings come from (url: …), whose media the room plays and hls.js fetches; the one
 # inline script is the pages' import map (web/static.py), allowed by its hash. The socket may only
 # reach this site (websocket origins are not covered by 'self' in every browser).
 CSP = ("default-src 'self'; script-src 'self' {import_map} https://www.youtube.com https://s.ytimg.com; "
        "frame-src https://www.youtube-nocookie.com https://www.youtube.com; img-src 'self' data: https://i.ytimg.com; "
-       "media-src 'self' blob:; connect-src 'self' {socket}; style-src 'self' 'unsafe-inline'; "
+       "media-src 'self' blob:{media}; connect-src 'self' {socket}{media}; style-src 'self' 'unsafe-inline'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 HSTS = "max-age=31536000"  # a year; not includeSubDomains: the organisers' other sites are not ours to decide
 
@@ -27,8 +28,9 @@ def install(app: web.Application, public_url: str | None, import_map: str) -> No
 
     async def add_headers(request: web.Request, response: web.StreamResponse) -> None:
         host = urlsplit(public_url).netloc if public_url else request.host
+        media = "".join(f" {origin}" for origin in sorted(request.app[SERVICES].event.program.recording_origins))
         response.headers.setdefault("Content-Security-Policy",
-                                    CSP.format(import_map=import_map,
+                                    CSP.format(import_map=import_map, media=media,
                                                socket=f"{'wss' if https or request.secure else 'ws'}://{host}"))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

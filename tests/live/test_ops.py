@@ -1,5 +1,6 @@
 """What the people running the event see: liveness and readiness for the load balancer, metrics for
-Prometheus (behind METRICS_TOKEN), proven against real servers, a Redis and a PostgreSQL of the test's own."""
+Prometheus (behind METRICS_TOKEN), proven against real servers, a Redis and a PostgreSQL of the test's own
+(tests/live/private.py) that it stops and starts again."""
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +12,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.live.own_services import OwnPostgres, OwnRedis, free_port
+from tests.live.private import PrivatePostgres, PrivateRedis, free_port
 from tests.live.qa_clients import Client
 from tests.live.roomclient import RoomClient
 from tests.live.test_qa_queue import program
@@ -147,8 +148,8 @@ async def test_readyz_names_a_migration_the_database_lacks(start_server):
 
 
 @pytest.fixture
-def own_redis():
-    redis = OwnRedis().start()
+def own_redis(tmp_path):
+    redis = PrivateRedis(tmp_path).start()
     yield redis
     redis.stop()
 
@@ -170,7 +171,7 @@ async def test_readyz_turns_200_again_when_redis_returns(start_server, own_redis
 
 
 async def test_readyz_turns_503_while_postgresql_is_down_and_200_when_it_returns(start_server):
-    postgres = OwnPostgres()
+    postgres = PrivatePostgres()
     try:
         server = await start_server(database_url=postgres.start().url)
         await until_ready(server.url, 200)

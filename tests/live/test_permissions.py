@@ -42,6 +42,7 @@ ROUTES = {
     ("GET", "/speak/{token}"): ("/speak/not-a-token", Can.WATCH),
     ("GET", "/recordings/{slug}"): ("/recordings/t1", Can.WATCH),
     ("GET", "/recordings/{slug}/captions/{lang}.vtt"): ("/recordings/t1/captions/en.vtt", Can.WATCH),
+    ("GET", "/recordings/{slug}/hls/{name}"): ("/recordings/t1/hls/index.m3u8", Can.WATCH),
     ("GET", "/talks/{slug}/questions.csv"): ("/talks/t1/questions.csv", Can.READ_TALK_QUEUE),
     ("GET", "/talks/{slug}/questions.json"): ("/talks/t1/questions.json", Can.READ_TALK_QUEUE),
     ("POST", "/talks/{slug}/archive/{question}"): ("/talks/t1/archive/none", Can.MODERATE),

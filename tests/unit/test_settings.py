@@ -67,7 +67,7 @@ def documented_settings() -> set[str]:
     """The variables named in the first column of the README's settings table."""
     table = ROOT.joinpath("README.md").read_text().split("## Settings", 1)[1].split("\n## ", 1)[0]
     return {name for row in table.splitlines() if row.startswith("| `")
-            for name in re.findall(r"`([A-Z_]+)`", row.split("|")[1])}
+            for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", row.split("|")[1])}
 
 
 def test_the_readme_documents_every_variable_the_server_reads():
