@@ -217,3 +217,17 @@ async def test_a_console_action_is_answered_even_when_its_session_cannot_be_chec
     assert reply["ok"] is False and reply["error"]["code"] != "forbidden"  # an answer, and no false refusal
     await console.close()
     await session.close()
+
+
+async def test_pages_still_show_to_staff_while_the_database_is_away(server):
+    session, _ = await sign_in(server, ANNA)
+    await server.store.close()
+    try:
+        async with session.get(server.url + "/schedule") as public, \
+                session.get(server.url + CONSOLE, allow_redirects=False) as console:
+            assert public.status == 200  # not a 500: the page, without staff powers until the database is back
+            assert console.status == 303 and console.headers["Location"].startswith("/login")
+    finally:
+        await server.store.open()
+    assert await opens_console(server, cookies_of(session))  # and the session is still there afterwards
+    await session.close()
