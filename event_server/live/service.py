@@ -40,6 +40,7 @@ from .tick import Tick
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 64 * 1024  # bytes of one socket.io message
+STAFF_SWEEP = 30.0  # seconds between checks that each staff socket's session still holds
 
 
 class LiveService:
@@ -61,6 +62,7 @@ class LiveService:
         self.actions = actions_of(self.rooms, self.qa, self.reactions)
         self.scheduler = Scheduler(services.event, self.rooms.publish)
         self.tasks: list[asyncio.Task] = []
+        self.staff_sockets: dict[str, str] = {}  # sid → the staff session it was opened with, for the sweep
         self.addresses: Counter[str] = Counter()  # address → its connected sockets on this worker
         services.event.announce_with(self.cluster.announce)
         self.cluster.on("overrides", services.event.reload_overrides)  # a moderator on any worker
@@ -95,6 +97,7 @@ class LiveService:
         self.scheduler.start()
         self.tick.start()
         self.tasks.append(asyncio.create_task(watch(self.services.event), name="programme watcher"))
+        self.tasks.append(asyncio.create_task(self._sweep_staff_forever(), name="staff sweep"))
         if self.cluster.shared:
             self.tasks.append(asyncio.create_task(self.presence.keep_counting(), name="presence"))
         self.tasks.append(asyncio.create_task(self.keep_sampling(), name="audience for the report"))
@@ -155,8 +158,11 @@ class LiveService:
             raise socketio.exceptions.ConnectionRefusedError(
                 f"too many connections from your address ({cap}); close some tabs and try again")
         identity, remembered = await self._identity(request, auth if isinstance(auth, dict) else {})
+        key = self.services.staff.key(request.cookies)
+        if key and identity.staff:
+            self.staff_sockets[sid] = key
         await self.sio.save_session(sid, {"identity": identity, "ip": address, "remembered": remembered,
-                                          "staff": self.services.staff.key(request.cookies)})
+                                          "staff": key})
         self.addresses[address] += 1  # counted once the session is kept: _disconnect reads the address there
 
     async def _identity(self, request: web.Request, auth: dict) -> tuple[Identity, bool]:
@@ -173,16 +179,34 @@ class LiveService:
         attendee = identity.attendee or signer.new_attendee()[0]  # no cookie: identity lasts this connection
         return replace(identity, attendee=attendee, speaker=speaker), identity.attendee is not None
 
+    async def sweep_staff(self) -> None:
+        """Close the sockets of staff sessions that ended (signed out in another tab or on another worker,
+        expired, their token rotated): an idle console must stop hearing the moderators' groups too."""
+        for sid, key in list(self.staff_sockets.items()):
+            if await self.services.staff.find(key, use=False) is None:
+                self.staff_sockets.pop(sid, None)
+                await self.sio.disconnect(sid)
+
+    async def _sweep_staff_forever(self) -> None:
+        while True:
+            await asyncio.sleep(STAFF_SWEEP)
+            try:
+                await self.sweep_staff()
+            except Exception:  # the store away for a moment: try again at the next sweep
+                log.exception("the sweep of ended staff sessions failed")
+
     async def _still_staff(self, sid: str, session: dict) -> Identity:
         """A socket opened with a staff session loses its powers as soon as that session ends (signed out
         elsewhere, expired, its token rotated), not at its next reconnect."""
         identity = session["identity"]
         if session.get("staff") and identity.staff and await self.services.staff.find(session["staff"]) is None:
             identity = replace(identity, moderator=False, curator=False, staff=None)
+            self.staff_sockets.pop(sid, None)
             await self.sio.save_session(sid, {**session, "identity": identity, "staff": None})
         return identity
 
     async def _disconnect(self, sid: str, reason: Any = None) -> None:
+        self.staff_sockets.pop(sid, None)
         collector.connection_closed()
         self.presence.leave(sid)
         address = (await self.sio.get_session(sid))["ip"]
@@ -203,9 +227,9 @@ class LiveService:
         return dispatch
 
     async def _answer(self, spec: Action, handler: Handler, sid: str, data: Any, extra: tuple) -> dict:
-        session = await self.sio.get_session(sid)
-        ctx = Context(sid, await self._still_staff(sid, session), session["ip"], session["remembered"])
-        try:
+        try:  # everything inside: checking a staff session reads the store, which may fail
+            session = await self.sio.get_session(sid)
+            ctx = Context(sid, await self._still_staff(sid, session), session["ip"], session["remembered"])
             if not may(ctx.identity, spec.needs):
                 raise Refused("forbidden", f"you are not allowed to {spec.name}. {refusal(spec.needs)}")
             if not isinstance(data, dict) or extra:

@@ -48,14 +48,15 @@ class StaffSessions:
             given[0], given[1], self._digest("token", token), now + staff.LIFETIME_MS), now)
         return key, given[0]
 
-    async def find(self, key: str) -> tuple[tuple[str, ...], str] | None:
-        """The roles and name a session still carries, pushing its end on; None once it ended."""
+    async def find(self, key: str, use: bool = True) -> tuple[tuple[str, ...], str] | None:
+        """The roles and name a session still carries, None once it ended; a use pushes its end on (a check
+        that nobody acted, such as the live shell's sweep, does not)."""
         digest, now = self._digest("session", key), _now_ms()
         found = await staff_sessions.find(self.store, digest)
         roles = staff.still_valid(found, self.tokens, now) if found else ()
         if not found or not roles:
             return None
-        if (end := staff.slid(found, now)) is not None:
+        if use and (end := staff.slid(found, now)) is not None:
             await staff_sessions.extend(self.store, digest, end)
         return roles, found.name
 

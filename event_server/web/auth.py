@@ -7,6 +7,7 @@ it needs (core.permissions decides); without it a page shows the sign-in form (l
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from urllib.parse import quote
@@ -16,6 +17,7 @@ from aiohttp import web
 from .. import i18n
 from ..core.model import Talk
 from ..core.permissions import Can, may, refusal
+from ..core.ratelimit import Buckets, Rate
 from ..i18n import N_
 from ..services.identity import SESSION_COOKIE, YEAR
 from . import bodies
@@ -24,6 +26,7 @@ from .render import render
 from .security import check_csrf, safe_next
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+SIGN_INS = web.AppKey("sign_ins", Buckets)  # per address
 
 
 def requires(can: Can, *, login: bool = False, talk: Callable[[web.Request], Talk] | None = None):
@@ -56,6 +59,7 @@ def set_cookie(request: web.Request, response: web.StreamResponse, name: str, va
 
 
 def setup(app: web.Application) -> None:
+    app[SIGN_INS] = Buckets(Rate.per(20, 600))  # a whole team behind one address signs in well under this
     app.router.add_get("/login", login_form)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
@@ -68,6 +72,9 @@ async def login_form(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     form = await bodies.form(request)
     check_csrf(request, form)
+    if request.app[SIGN_INS].take(request.remote or "", time.monotonic()):  # guessing tokens takes forever
+        raise web.HTTPTooManyRequests(text=i18n.gettext(request.get(LANG, "en"), "Too many tries from your "
+                                                        "address. Please wait a few minutes and send the form again."))
     services = request.app[SERVICES]
     token, target = str(form.get("token", "")), safe_next(str(form.get("next", "")), default="")
     opened = await services.staff.open(token)

@@ -1,6 +1,7 @@
 """Per-request context: language, identity, CSRF token; sets the attendee and language cookies."""
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from aiohttp import web
@@ -11,6 +12,8 @@ from .auth import set_cookie
 from .keys import CSRF, IDENTITY, LANG, SERVICES
 from .security import csrf_token
 
+log = logging.getLogger(__name__)
+
 
 @web.middleware
 async def request_context(request: web.Request, handler):
@@ -19,7 +22,11 @@ async def request_context(request: web.Request, handler):
     query_lang = request.query.get("lang")
     request[LANG] = i18n.negotiate(query_lang, request.cookies.get(LANG_COOKIE),
                                    request.headers.get("Accept-Language", ""), services.event.program.event.languages)
-    identity = await services.staff.identity(request.cookies)
+    try:
+        identity = await services.staff.identity(request.cookies)
+    except Exception:  # the database away: pages still show, without staff powers until it is back
+        log.warning("could not check a staff session; serving %s without its powers", request.path, exc_info=True)
+        identity = signer.identity(request.cookies)
     new_cookie = None
     if identity.attendee is None:
         attendee, new_cookie = signer.new_attendee()

@@ -3,6 +3,7 @@ the token that opened them is rotated; named moderators sign in as themselves an
 alone; a moderator can block an asker. Real HTTP and socket.io clients, the real store."""
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 from dataclasses import replace
@@ -10,7 +11,9 @@ from datetime import timedelta
 
 import aiohttp
 import pytest
+from gallery_support import BEFORE, FIELDS, gallery_program, send
 
+from event_server.live import LIVE
 from event_server.store import questions, staff_sessions
 from tests.conftest import fresh_postgres, write_program
 from tests.live.qa_clients import Client
@@ -57,6 +60,8 @@ async def test_sign_out_ends_the_session_on_the_server_so_a_copied_cookie_opens_
     session, _ = await sign_in(server, ANNA)
     stolen = cookies_of(session)
     assert await opens_console(server, stolen)
+    async with session.get(server.url + CONSOLE) as r:
+        assert '<span class="who">anna · moderator</span>' in await r.text()  # who is signed in, by name
     async with session.get(server.url + "/login") as r:
         csrf = re.search(r'name="csrf" value="([^"]+)"', await r.text()).group(1)
     async with session.post(server.url + "/logout", data={"csrf": csrf}, allow_redirects=False) as r:
@@ -121,9 +126,18 @@ async def test_a_signed_out_moderators_open_socket_loses_its_powers_at_once(serv
     asker = await (await Client.attendee(server.url)).connect()
     asked = await asker.call("qa:ask", {"talk": "t1", "text": "Is this still moderated?"})
     assert (await console.call("qa:moderate", {"question": asked["question"]["id"], "action": "pin"}))["ok"]
+    idle = await Client(server.url, cookie).connect()  # a second console that just listens
+    await server.server.app[LIVE].sweep_staff()
+    assert idle.sio.connected  # its session holds: it stays
     await server.store.execute("UPDATE staff_sessions SET ended_ms = 1")  # signed out in another tab
     reply = await console.call("qa:moderate", {"question": asked["question"]["id"], "action": "unpin"})
     assert reply["error"]["code"] == "forbidden"
+    await server.server.app[LIVE].sweep_staff()  # what the live shell does every 30 s
+    for _ in range(100):
+        if not idle.sio.connected:
+            break
+        await asyncio.sleep(0.02)
+    assert not idle.sio.connected  # it no longer hears the moderators' group
     for client in (console, asker):
         await client.close()
     await session.close()
@@ -175,3 +189,45 @@ async def test_a_moderator_blocks_an_asker_whose_questions_leave_the_queue_for_g
     assert (await (await attendee.connect()).call("qa:block", {"question": kept}))["error"]["code"] == "forbidden"
     for client in (moderator, troll, honest, attendee):
         await client.close()
+
+
+async def test_a_named_curator_appears_in_the_curation_log(tmp_path, start_server):
+    server = await start_server(program=gallery_program(tmp_path / "prog"), now=BEFORE,
+                                curator_tokens=(("vera", "vera-0123456789abcdef"),))
+    entry = await send(server, {**FIELDS, "kind": "work"})
+    curator, _ = await sign_in(server, "vera-0123456789abcdef")
+    async with curator:
+        async with curator.get(server.url + "/curate") as r:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await r.text()).group(1)
+        async with curator.post(f"{server.url}/curate/{entry}/reject", data={"csrf": csrf, "note": "not ML"}) as r:
+            assert r.status == 200
+        async with curator.get(f"{server.url}/curate/{entry}") as r:
+            assert "vera" in await r.text()  # the entry's history names her
+    assert [r["actor"] for r in await server.store.fetch("SELECT actor FROM curation_log")] == ["vera"]
+
+
+async def test_a_console_action_is_answered_even_when_its_session_cannot_be_checked(server):
+    session, _ = await sign_in(server, ANNA)
+    console = await Client(server.url, "; ".join(f"{k}={v}" for k, v in cookies_of(session).items())).connect()
+    await server.store.close()  # the database away
+    try:
+        reply = await console.call("qa:moderate", {"question": "any", "action": "pin"})
+    finally:
+        await server.store.open()
+    assert reply["ok"] is False and reply["error"]["code"] != "forbidden"  # an answer, and no false refusal
+    await console.close()
+    await session.close()
+
+
+async def test_pages_still_show_to_staff_while_the_database_is_away(server):
+    session, _ = await sign_in(server, ANNA)
+    await server.store.close()
+    try:
+        async with session.get(server.url + "/schedule") as public, \
+                session.get(server.url + CONSOLE, allow_redirects=False) as console:
+            assert public.status == 200  # not a 500: the page, without staff powers until the database is back
+            assert console.status == 303 and console.headers["Location"].startswith("/login")
+    finally:
+        await server.store.open()
+    assert await opens_console(server, cookies_of(session))  # and the session is still there afterwards
+    await session.close()

@@ -127,3 +127,15 @@ async def test_hsts_and_wss_when_the_public_url_is_https(start_server):
             async with session.get(server.url + path, allow_redirects=False) as r:
                 assert r.headers["Strict-Transport-Security"] == "max-age=31536000", path
                 assert "connect-src 'self' wss://event.example;" in assert_secure(r, path)
+
+
+async def test_guessing_tokens_is_limited_per_address(server):
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        csrf = await csrf_of(session, server.url + "/login")
+        answers = []
+        for guess in range(22):
+            async with session.post(server.url + "/login", data={"token": f"guess-{guess}", "csrf": csrf}) as r:
+                answers.append(r.status)
+        assert answers == [403] * 20 + [429] * 2
+        async with session.post(server.url + "/login?lang=ru", data={"token": "mod-token", "csrf": csrf}) as r:
+            assert r.status == 429 and "Слишком много попыток" in await r.text()
