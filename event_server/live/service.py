@@ -99,6 +99,7 @@ class LiveService:
                 await task
         await self.scheduler.stop()
         await self.tick.stop()
+        await self.services.report.store_reactions()  # the last minute's, before the store closes
         await self.cluster.stop()
 
     async def close_sockets(self, app: web.Application) -> None:

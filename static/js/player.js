@@ -9,10 +9,11 @@ const SEEK_ABOVE = 1.0;  // seconds of drift corrected by seeking; below, by nud
 const NUDGE_ABOVE = 0.02;  // below this, leave the rate alone (the media clock jitters by a few ms)
 
 // Plays one recording at the live position; `startMs` is the talk's start on the server's clock.
-// `on` tells the page what changed: muted(bool), behind(bool), paused(bool).
+// `on` tells the page what changed: muted(bool), behind(bool), paused(bool). `withSound`: start a
+// YouTube recording unmuted too (the stage in OBS, which may autoplay with sound; pages start muted).
 export class LivePlayer {
-  constructor(screen, info, startMs, on = {}) {
-    this.screen = screen, this.info = info, this.startMs = startMs;
+  constructor(screen, info, startMs, on = {}, { withSound = false } = {}) {
+    this.screen = screen, this.info = info, this.startMs = startMs, this.withSound = withSound;
     this.on = { muted() {}, behind() {}, paused() {}, ...on };
     this.timer = null;
     this.paused = false;  // by the viewer: the page stops following the live position until "back to live"
@@ -134,7 +135,11 @@ export class LivePlayer {
   async startYoutube() {
     const yt = await youtube(this.screen, this.info.youtube, {
       playerVars: { start: Math.floor(Math.max(0, this.target())), autoplay: 1, controls: 0, disablekb: 1 },
-      events: { onReady: (e) => { e.target.mute(); this.on.muted(true); e.target.seekTo(this.target(), true); e.target.playVideo(); } },
+      events: { onReady: (e) => {
+        if (!this.withSound) { e.target.mute(); this.on.muted(true); }
+        e.target.seekTo(this.target(), true);
+        e.target.playVideo();
+      } },
     });
     if (this.stopped) yt?.destroy(); else this.yt = yt;
   }

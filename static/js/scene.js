@@ -104,7 +104,7 @@ function render(next) {
 // The recording with its sound: OBS's browser source may autoplay it (its audio is mixed in OBS).
 function startPremiere() {
   player?.stop();
-  player = new LivePlayer(field("screen"), state.talks[state.talk], at(state, -state.offset));
+  player = new LivePlayer(field("screen"), state.talks[state.talk], at(state, -state.offset), {}, { withSound: true });
   player.start();
 }
 
