@@ -155,7 +155,10 @@ async def stage(browser, lang: str, out: Path) -> None:
             page = await signed_in(browser, url, lang, 1920, 1080)  # a moderator may see it too
             await page.goto(f"{url}/rooms/ml-art/stage?lang={lang}")
             await page.wait_for_timeout(3000)
-            await page.screenshot(path=out / f"stage-{scene}-{lang}.png", omit_background=scene == "qa")
+            if scene == "qa":  # transparent
+                await page.screenshot(path=out / f"stage-{scene}-{lang}.png", omit_background=True)
+            else:  # gradients and photographs: a JPEG is a quarter of the PNG
+                await page.screenshot(path=out / f"stage-{scene}-{lang}.jpg", type="jpeg", quality=82)
             for client in clients:
                 await client.disconnect()
             await runner.cleanup()
