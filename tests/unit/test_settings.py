@@ -83,6 +83,7 @@ def test_the_readme_documents_every_variable_the_server_reads():
     ("QA_ASK_INTERVAL", "15s", "QA_ASK_INTERVAL must be a number of seconds, 0 or more (0: no limit), got '15s'"),
     ("QA_VOTES_PER_SECOND", "nan", "QA_VOTES_PER_SECOND must be a number, 0 or more (0: no limit), got 'nan'"),
     ("WS_COMPRESSION", "maybe", "WS_COMPRESSION must be 1, true, yes or on (or 0, false, no, off), got 'maybe'"),
+    ("AUDIENCE_SAMPLE_SECONDS", "0", "AUDIENCE_SAMPLE_SECONDS must be a number of seconds, 1 or more, got '0'"),
 ])
 def test_a_bad_value_is_an_error_that_names_the_variable(name, value, message):
     with pytest.raises(ValueError) as error:
