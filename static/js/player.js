@@ -7,6 +7,9 @@ import { youtube } from "/static/js/youtube.js";
 
 const SEEK_ABOVE = 1.0;  // seconds of drift corrected by seeking; below, by nudging the rate
 const NUDGE_ABOVE = 0.02;  // below this, leave the rate alone (the media clock jitters by a few ms)
+// Until the player first reaches the live position, it seeks again above this (aiming by how long
+// its last seek took) rather than nudge: at ±10 % the rate takes seconds to close a few tenths.
+const SETTLE_SEEK_ABOVE = 0.15, SETTLE_SEEKS = 3;
 
 // Plays one recording at the live position; `startMs` is the talk's start on the server's clock.
 // `on` tells the page what changed: muted(bool), behind(bool), paused(bool). `withSound`: start a
@@ -45,6 +48,7 @@ export class LivePlayer {
         label: new Intl.DisplayNames([lang], { type: "language" }).of(srclang) }));
     }
     this.seekLead = 0.2;
+    this.settleSeeks = SETTLE_SEEKS;
     video.addEventListener("loadedmetadata", () => { this.seek(this.target()); this.play(); }, { once: true });
     video.addEventListener("seeked", () => {
       this.seekLead = Math.min(3, (performance.now() - this.seekStarted) / 1000);
@@ -114,7 +118,10 @@ export class LivePlayer {
     if (target >= video.duration) { video.pause(); return; }
     const drift = video.currentTime - target;
     this.on.behind(video.readyState < 3 || drift < -SEEK_ABOVE);
-    if (Math.abs(drift) > SEEK_ABOVE) {
+    if (video.readyState >= 3 && Math.abs(drift) < 2 * NUDGE_ABOVE) this.settleSeeks = 0;  // at live: settled
+    const settling = this.settleSeeks > 0 && video.readyState >= 3 && Math.abs(drift) > SETTLE_SEEK_ABOVE;
+    if (Math.abs(drift) > SEEK_ABOVE || settling) {
+      if (settling) this.settleSeeks--;
       this.seek(target);
       video.playbackRate = 1;
     } else if (Math.abs(drift) > NUDGE_ABOVE) {
