@@ -20,6 +20,7 @@ class Identity:
     moderator: bool = False
     curator: bool = False
     speaker: str | None = None  # speaker slug, from their private link
+    staff: str | None = None  # the signed-in moderator's or curator's name, as logs record them
     stage: str | None = None  # the room whose stage link (the broadcast scene for OBS) this browser opened
 
 

@@ -126,6 +126,12 @@ def moderate(q: Question, action: str, now_ms: int, text: str | None = None) -> 
                    updated_ms=now_ms)
 
 
+def blocked(q: Question, now_ms: int) -> Question | None:
+    """A blocked asker's question leaves the queue, rejected (its author still sees it, as any refusal);
+    None when it is out of the queue already."""
+    return moderate(q, "reject", now_ms) if q.state in TRANSITIONS["reject"][0] else None
+
+
 def withdraw(q: Question, attendee: str | None, now_ms: int) -> Question:
     """Authors may take back their own question, unless the speaker is answering it right now."""
     if q.author != attendee:

@@ -66,7 +66,7 @@ class QaActions:
             if not who.moderator and may(who, Can.READ_TALK_QUEUE, talk):
                 await self.sio.enter_room(ctx.sid, f"spk:{talk.slug}")
         snapshot = await self.desk.snapshot(who, room, self.desk.queue_talk(room))
-        await self.sio.emit("qa:snapshot", snapshot, to=ctx.sid)
+        await self.sio.emit("qa:snapshot", snapshot, to=ctx.sid, ignore_queue=True)  # our own socket: not via Redis
 
     @action("qa:list")
     async def list_queue(self, ctx: Context, data: dict) -> dict:
@@ -90,7 +90,7 @@ class QaActions:
         return await self._vote(ctx, data, up=False)
 
     async def _vote(self, ctx: Context, data: dict, up: bool) -> dict:
-        question, votes = await self.desk.vote(ctx.identity, ctx.ip, field(data, "question"), up)
+        question, votes = await self.desk.vote(ctx.identity, ctx.ip, field(data, "question"), up, ctx.remembered)
         self.tally.note(question.room, question.id)
         return {"question": question.id, "votes": votes, "voted": up}
 
@@ -107,3 +107,10 @@ class QaActions:
         changes = await self.desk.moderate(ctx.identity, field(data, "question"), verb, text)
         await self.publish(changes)  # the question taken off air (if any) first, then this one
         return {"question": qa.view(changes[-1].after)}
+
+    @action("qa:block", Can.MODERATE)
+    async def block(self, ctx: Context, data: dict) -> dict:
+        """Block the asker of a question: the ack lists the questions of theirs taken off the queues."""
+        changes = await self.desk.block(ctx.identity, field(data, "question"))
+        await self.publish(changes)
+        return {"hidden": [change.after.id for change in changes]}

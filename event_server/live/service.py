@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import socketio
@@ -23,16 +25,17 @@ from aiohttp import web
 from ..core.permissions import Identity, may, refusal
 from ..core.refusal import Refused
 from ..services import Services
-from ..services.identity import token_matches
 from ..services.scheduler import Scheduler
+from ..services.staff import with_staff
 from ..services.watch import watch
 from . import broadcast, collector
-from .actions import Action, Context, Handler, actions_of
+from .actions import Action, Context, Handler, actions_of, check_payload
 from .cluster import Cluster
 from .presence import PREFIX, Presence
 from .qa import QaActions
 from .reactions import ReactionActions
 from .room import RoomActions
+from .snapshot import Packet
 from .tick import Tick
 
 log = logging.getLogger(__name__)
@@ -45,22 +48,38 @@ class LiveService:
         # With REDIS_URL, room emits reach every worker's clients and shared state changes are announced.
         self.cluster = Cluster(settings.redis_url, services.event.program.event.id)
         self.sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=settings.public_url or None,
-                                        client_manager=self.cluster.client_manager(),
+                                        client_manager=self.cluster.client_manager(), serializer=Packet,
                                         max_http_buffer_size=MAX_MESSAGE, ping_interval=25, ping_timeout=20)
         broadcast.install(self.sio, compress=settings.ws_compression)
-        self.sio.attach(app)
+        self._attach(app)
         self.presence = Presence(self.sio, self.cluster)
-        self.tick = Tick()
+        self.tick = Tick(timer=services.metrics.fanout.labels("tick").time)
         self.qa = QaActions(self.sio, services.questions, self.tick)
-        self.rooms = RoomActions(self.sio, services.event, self.presence, joined=[self.qa.joined])
+        self.rooms = RoomActions(self.sio, services.event, self.presence, joined=[self.qa.joined],
+                                 timer=services.metrics.fanout.labels("room_state").time)
         self.reactions = ReactionActions(self.sio, services.reactions, self.tick, services.report)
         self.actions = actions_of(self.rooms, self.qa, self.reactions)
         self.scheduler = Scheduler(services.event, self.rooms.publish)
         self.tasks: list[asyncio.Task] = []
+        self.addresses: Counter[str] = Counter()  # address → its connected sockets on this worker
         services.event.announce_with(self.cluster.announce)
         self.cluster.on("overrides", services.event.reload_overrides)  # a moderator on any worker
         self.cluster.on("presence", self.presence.recount)
         self._listen()
+
+    def _attach(self, app: web.Application) -> None:
+        """socket.io's routes (what sio.attach() adds), with a long-polling POST over MAX_MESSAGE answered 413
+        at once: engine.io would close the session and wait for its queue to drain, leaving the client hanging."""
+        handle = self.sio.eio.handle_request
+
+        async def post(request: web.Request) -> web.StreamResponse:
+            if (request.content_length or 0) > MAX_MESSAGE:
+                raise web.HTTPRequestEntityTooLarge(MAX_MESSAGE, request.content_length or 0,
+                                                    text=f"a socket.io message may be up to {MAX_MESSAGE} bytes")
+            return await handle(request)
+        app.router.add_get("/socket.io/", handle)
+        app.router.add_post("/socket.io/", post)
+        app.router.add_route("OPTIONS", "/socket.io/", handle)
 
     def _listen(self) -> None:
         sio = self.sio
@@ -102,11 +121,18 @@ class LiveService:
         await self.services.report.store_reactions()  # the last minute's, before the store closes
         await self.cluster.stop()
 
-    async def close_sockets(self, app: web.Application) -> None:
-        # Otherwise a restart waits for every open websocket to time out; clients reconnect on their own.
-        # Never wait for the goodbye to be collected: a long-polling client that vanished never will.
+    async def drain(self, app: web.Application) -> None:
+        """On SIGTERM, once the server stopped accepting: the last tallies out, then every client let go.
+
+        Each client hears Engine.IO's goodbye, which makes socket.io clients reconnect (to another worker,
+        or to this one restarted). The goodbye is the last thing each socket's writer sends: then it closes
+        the websocket instead of waiting for the client to do so. A client that never answers (a frozen
+        tab, a long-polling client that vanished) is cut off when serve()'s DRAIN runs out.
+        """
+        await self.tick.flush()
         for socket in list(self.sio.eio.sockets.values()):
             await socket.close(wait=False, reason=self.sio.eio.reason.SERVER_DISCONNECT)
+            socket.queue.put_nowait(None)  # after the goodbye: the writer's cue to close the websocket
         self.sio.eio.sockets.clear()
 
     # --- what operators see (web/ops.py reads these through its LiveStats protocol) --------------
@@ -116,48 +142,82 @@ class LiveService:
 
     def people_in(self, room: str) -> int:
         """Sockets in the room on this worker."""
-        return self.presence.local(PREFIX + room)
+        return self.presence.sockets(PREFIX + room)
+
+    async def cluster_problem(self) -> str | None:
+        return await self.cluster.problem()
 
     # --- the socket.io handlers --------------------------------------------------------------
 
     async def _connect(self, sid: str, environ: dict, auth: Any = None) -> None:
         request: web.Request = environ["aiohttp.request"]
-        identity = self._identity(request, auth if isinstance(auth, dict) else {})
-        await self.sio.save_session(sid, {"identity": identity, "ip": request.remote or ""})
+        address, cap = request.remote or "", self.services.settings.sockets_per_address
+        if cap and self.addresses[address] >= cap:  # each socket costs memory: one address cannot take them all
+            raise socketio.exceptions.ConnectionRefusedError(
+                f"too many connections from your address ({cap}); close some tabs and try again")
+        self.addresses[address] += 1
+        identity, remembered = await self._identity(request, auth if isinstance(auth, dict) else {})
+        await self.sio.save_session(sid, {"identity": identity, "ip": address, "remembered": remembered,
+                                          "staff": self.services.staff.key(request.cookies)})
 
-    def _identity(self, request: web.Request, auth: dict) -> Identity:
-        """Cookies from the page (attendee, session) plus an optional token in the handshake's auth."""
-        signer, settings = self.services.signer, self.services.settings
-        identity = signer.identity(request.cookies)
+    async def _identity(self, request: web.Request, auth: dict) -> tuple[Identity, bool]:
+        """Cookies from the page (attendee, session) plus an optional token in the handshake's auth: a
+        moderator's token (for tools without a browser) or a speaker's link; and whether the attendee
+        identity is the page's (remembered) rather than made up for this connection."""
+        signer, staff = self.services.signer, self.services.staff
+        identity = await staff.identity(request.cookies)
         token = auth.get("token") if isinstance(auth.get("token"), str) else None
-        moderator = identity.moderator or token_matches(token, settings.moderator_token)
+        given = staff.signs_in(token)
+        if given and "moderator" in given[0] and not identity.moderator:
+            identity = with_staff(identity, ("moderator",), given[1])
         speaker = identity.speaker or (signer.speaker_of(token) if token else None)
         attendee = identity.attendee or signer.new_attendee()[0]  # no cookie: identity lasts this connection
-        return Identity(attendee, moderator, identity.curator, speaker)
+        return replace(identity, attendee=attendee, speaker=speaker), identity.attendee is not None
+
+    async def _still_staff(self, sid: str, session: dict) -> Identity:
+        """A socket opened with a staff session loses its powers as soon as that session ends (signed out
+        elsewhere, expired, its token rotated), not at its next reconnect."""
+        identity = session["identity"]
+        if session.get("staff") and identity.staff and await self.services.staff.find(session["staff"]) is None:
+            identity = replace(identity, moderator=False, curator=False, staff=None)
+            await self.sio.save_session(sid, {**session, "identity": identity, "staff": None})
+        return identity
 
     async def _disconnect(self, sid: str, reason: Any = None) -> None:
         collector.connection_closed()
-        self.presence.left(sid)
+        self.presence.leave(sid)
+        address = (await self.sio.get_session(sid))["ip"]
+        self.addresses[address] -= 1
+        if self.addresses[address] <= 0:
+            del self.addresses[address]
 
-    async def _unknown(self, event: str, sid: str, data: Any = None) -> dict:
+    async def _unknown(self, event: str, sid: str, *data: Any) -> dict:
         return _error(Refused("unknown_event", f"there is no event '{event}'"))
 
     def _dispatcher(self, spec: Action, handler: Handler):
-        async def dispatch(sid: str, data: Any = None) -> dict:
-            session = await self.sio.get_session(sid)
-            ctx = Context(sid, session["identity"], session["ip"])
-            try:
-                if not may(ctx.identity, spec.needs):
-                    raise Refused("forbidden", f"you are not allowed to {spec.name}. {refusal(spec.needs)}")
-                if not isinstance(data, dict):
-                    raise Refused("bad_request", f'{spec.name} expects an object payload, e.g. {{"room": "ml-art"}}')
-                return {"ok": True, **(await handler(ctx, data) or {})}
-            except Refused as exc:
-                return _error(exc)
-            except Exception:
-                log.exception("%s failed for %s", spec.name, sid)
-                return _error(Refused("internal", "the server could not handle this; please try again"))
+        answered = self.services.metrics.actions
+
+        async def dispatch(sid: str, data: Any = None, *extra: Any) -> dict:
+            ack = await self._answer(spec, handler, sid, data, extra)
+            answered.labels(spec.name, "ok" if ack["ok"] else ack["error"]["code"]).inc()
+            return ack
         return dispatch
+
+    async def _answer(self, spec: Action, handler: Handler, sid: str, data: Any, extra: tuple) -> dict:
+        session = await self.sio.get_session(sid)
+        ctx = Context(sid, await self._still_staff(sid, session), session["ip"], session["remembered"])
+        try:
+            if not may(ctx.identity, spec.needs):
+                raise Refused("forbidden", f"you are not allowed to {spec.name}. {refusal(spec.needs)}")
+            if not isinstance(data, dict) or extra:
+                raise Refused("bad_request", f'{spec.name} expects one object payload, e.g. {{"room": "ml-art"}}')
+            check_payload(data)
+            return {"ok": True, **(await handler(ctx, data) or {})}
+        except Refused as exc:
+            return _error(exc)
+        except Exception:
+            log.exception("%s failed for %s", spec.name, sid)
+            return _error(Refused("internal", "the server could not handle this; please try again"))
 
 
 def _error(refused: Refused) -> dict:

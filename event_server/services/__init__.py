@@ -9,11 +9,13 @@ from .clock import Clock
 from .event import LiveEvent
 from .gallery import GalleryDesk
 from .identity import Signer
+from .metrics import Metrics
 from .open_call import OpenCallDesk
 from .outbox import Outbox
 from .questions import QuestionDesk
 from .reactions import ReactionDesk
 from .report import ReportDesk
+from .staff import StaffSessions
 
 
 class Services:
@@ -22,8 +24,10 @@ class Services:
     def __init__(self, settings: Settings, clock: Clock, program: Program):
         self.settings = settings
         self.store = Store(settings.database)
+        self.metrics = Metrics()
         self.event = LiveEvent(settings, clock, program, self.store)
         self.signer = Signer(settings.secret_key)
+        self.staff = StaffSessions(self.store, settings, self.signer)
         self.questions = QuestionDesk(self.event, self.store, settings)
         self.reactions = ReactionDesk(self.event)
         self.gallery = GalleryDesk(self.event, self.store, settings)

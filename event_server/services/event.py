@@ -35,6 +35,7 @@ class LiveEvent:
         self.program_errors: list[str] = []  # of the last rejected reload
         self.overrides: tuple[Override, ...] = ()  # the moderators' changes to the day, as stored
         self._listeners: list[Callable[[], None]] = []
+        self._slots: tuple[Slot, ...] | None = None  # slots() until the day changes: joins and pages read it often
         self._announce: Announce = self._reload
 
     # --- reading -----------------------------------------------------------------------------
@@ -58,7 +59,9 @@ class LiveEvent:
 
     def slots(self) -> list[Slot]:
         """Every talk as it will actually run, after the moderators' changes."""
-        return slots(self.program, self.overrides)
+        if self._slots is None:
+            self._slots = tuple(slots(self.program, self.overrides))
+        return list(self._slots)
 
     def slot(self, talk: str) -> Slot | None:
         return next((s for s in self.slots() if s.talk.slug == talk), None)
@@ -80,7 +83,7 @@ class LiveEvent:
         rec = talk.recording
         return {"slug": talk.slug, "title": _text(talk.title), "duration": rec.duration.total_seconds(),
                 "speakers": [{"slug": s.slug, "name": _text(s.name)} for s in self.program.speakers_of(talk)],
-                "file": recording_url(self.program, talk), "youtube": rec.youtube,
+                "file": recording_url(self.program, talk), "hls": rec.hls, "youtube": rec.youtube,
                 "captions": captions_urls(self.program, talk)}
 
     # --- changing ----------------------------------------------------------------------------
@@ -119,7 +122,7 @@ class LiveEvent:
         edit keeps the running programme, and its errors go to the log and the moderator page."""
         path = self.settings.program
         try:
-            program = await asyncio.to_thread(load_program, path)
+            program = await asyncio.to_thread(load_program, path, self.settings.signing.forms)
         except ProgramError as exc:
             self.program_errors = [str(p) for p in exc.problems]
             for problem in exc.problems:
@@ -134,6 +137,7 @@ class LiveEvent:
         await self.reload_overrides()
 
     def _changed(self) -> None:
+        self._slots = None
         for listener in self._listeners:
             listener()
 

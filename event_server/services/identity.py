@@ -2,12 +2,11 @@
 both shells: web/ reads the cookies of a page request, live/ those of a socket's handshake.
 
 The attendee cookie is set on the first page load and carried by the socket.io handshake, so one
-browser keeps one identity across reloads and reconnects. Powers (moderator, curator, speaker of a
-talk) come from a login that checks a token and then sets the session cookie.
+browser keeps one identity across reloads and reconnects. A speaker's link sets the session cookie;
+moderators and curators get a key to a staff session there (services/staff.py).
 """
 from __future__ import annotations
 
-import hmac
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -41,9 +40,10 @@ class Signer:
             return None
 
     def identity(self, cookies: Mapping[str, str]) -> Identity:
+        """The attendee and speaker the cookies name; staff powers come only from a live session
+        (services/staff.py), never from the cookie alone."""
         session = self.load(self.session, cookies.get(SESSION_COOKIE)) or {}
         return Identity(attendee=self.load(self.attendee, cookies.get(ATTENDEE_COOKIE)),
-                        moderator=session.get("moderator") is True, curator=session.get("curator") is True,
                         speaker=_text(session.get("speaker")), stage=_text(session.get("stage")))
 
     def new_attendee(self) -> tuple[str, str]:
@@ -71,7 +71,3 @@ class Signer:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def token_matches(given: str | None, expected: str | None) -> bool:
-    return bool(given and expected) and hmac.compare_digest((given or "").encode(), (expected or "").encode())

@@ -10,6 +10,9 @@ const NUDGE_ABOVE = 0.02;  // below this, leave the rate alone (the media clock 
 // Until the player first reaches the live position, it seeks again above this (aiming by how long
 // its last seek took) rather than nudge: at ±10 % the rate takes seconds to close a few tenths.
 const SETTLE_SEEK_ABOVE = 0.15, SETTLE_SEEKS = 3;
+// HLS: seconds buffered ahead. Everyone watches at the live position, so a long buffer buys little, and
+// a bitrate chosen for a weaker connection shows within this long instead of hls.js's 30 s.
+const HLS_AHEAD = 12;
 
 // Plays one recording at the live position; `startMs` is the talk's start on the server's clock.
 // `on` tells the page what changed: muted(bool), behind(bool), paused(bool). `withSound`: start a
@@ -32,10 +35,11 @@ export class LivePlayer {
   stop() {
     this.stopped = true;
     clearInterval(this.timer);
+    this.hls?.destroy();  // before the element loses its source, so hls.js detaches from it cleanly
     if (this.video) { this.video.pause(); this.video.removeAttribute("src"); this.video.load(); }
     if (this.yt) this.yt.destroy();
     this.screen.replaceChildren();
-    this.video = this.yt = null;
+    this.video = this.yt = this.hls = null;
   }
 
   startFile() {
@@ -53,8 +57,22 @@ export class LivePlayer {
     video.addEventListener("seeked", () => {
       this.seekLead = Math.min(3, (performance.now() - this.seekStarted) / 1000);
     });
-    video.src = this.info.file;
+    this.info.hls ? this.attachHls(video) : (video.src = this.info.file);
     this.screen.replaceChildren(video);
+  }
+
+  // An HLS set (several bitrates): hls.js feeds the <video> through Media Source Extensions, choosing each
+  // segment's bitrate from the measured throughput; a browser without them (iPhone Safari) plays HLS
+  // itself. Either way the element keeps its own clock, so sync, drift and no-seek-ahead work unchanged.
+  async attachHls(video) {
+    const { default: Hls } = await import("/static/vendor/hls.light.min.mjs");
+    if (this.stopped) return;
+    if (!Hls.isSupported()) { video.src = this.info.file; return; }
+    // no worker: the page's CSP allows no script from a blob: URL, and segments are small
+    this.hls = new Hls({ enableWorker: false, maxBufferLength: HLS_AHEAD, maxMaxBufferLength: HLS_AHEAD,
+      startPosition: Math.max(0, this.target()) });
+    this.hls.loadSource(this.info.file);
+    this.hls.attachMedia(video);
   }
 
   get hasCaptions() { return Boolean(this.video && Object.keys(this.info.captions || {}).length); }

@@ -13,6 +13,7 @@ from playwright.async_api import expect
 
 from tests.gallery_support import form, gallery_program, session_and_csrf
 from tests.live.qa_clients import Client
+from tests.live.test_staff_sessions import sign_in
 
 
 async def scripted_session(server) -> None:
@@ -56,8 +57,8 @@ async def test_the_report_adds_up_a_scripted_session(start_server, browser, tmp_
 
     async with aiohttp.ClientSession() as anyone, anyone.get(server.url + "/report.json") as r:
         assert r.status == 403  # moderators only
-    cookies = {"es_session": server.services.signer.session.dumps({"moderator": True})}
-    async with aiohttp.ClientSession(cookies=cookies) as moderator:
+    moderator, _ = await sign_in(server, "mod-token")
+    async with moderator:
         async with moderator.get(server.url + "/report.json") as r:
             report = await r.json()
         async with moderator.get(server.url + "/report.csv") as r:

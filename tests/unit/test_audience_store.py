@@ -35,7 +35,7 @@ async def test_qa_figures_count_what_was_ever_approved_or_answered(db):  # noqa:
     rejected = await questions.create(db, new(id="q2", author="b", text="Two?", state="pending"))
     await questions.change(db, rejected, qa.moderate(rejected, "reject", 2000), "moderator:m", "reject", 2000)
     await questions.create(db, new(id="q3", author="c", text="Three?"))
-    await questions.vote(db, "q3", "a", 2000)
+    await questions.vote(db, "q3", "a", "addr-a", 0, 2000)
     assert await audience.qa_figures(db) == {"t1": QaFigures(asked=3, approved=2, answered=1, votes=1)}
 
 

@@ -65,6 +65,13 @@ def test_plural_forms_follow_each_language():
     assert set(forms) == {"one", "few", "many"}  # whole numbers; "other" is for fractions in Russian
 
 
+def test_plural_forms_are_worked_out_once_not_on_every_page(monkeypatch):
+    first = i18n.plural_forms("ru", "{n} reaction", "{n} reactions")
+    parsed = []
+    monkeypatch.setattr(i18n.Locale, "parse", lambda *a, **k: parsed.append(a))  # every page renders five counts
+    assert i18n.plural_forms("ru", "{n} reaction", "{n} reactions") == first and parsed == []
+
+
 def test_texts_fill_their_values_and_english_is_the_source():
     assert i18n.gettext("en", "Please give at most {count} links.", count=5) == "Please give at most 5 links."
     assert i18n.gettext("ru", "Please give at most {count} links.", count=5) == "Укажите не больше 5 ссылок."
