@@ -34,7 +34,7 @@ QUESTIONS = [("Ada", "How long did it take to train the automata to grow the liz
              ("", "Is there a notebook we can play with after the meetup?"),
              ("Kai", "How do you pick the loss when the target is a moving pattern?")]
 # the stage's scenes: the Q&A sting shows in the premiere's last seconds, the credits after the day
-SCENES = {"countdown": -75, "premiere": 95, "sting": 172, "qa": 215, "break": 400, "credits": 9 * 3600}
+SCENES = {"countdown": -75, "premiere": 95, "sting": 165, "qa": 215, "break": 400, "credits": 9 * 3600}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--autoplay-policy=no-user-gesture-required"]  # as OBS plays the premiere: with sound
 
@@ -154,8 +154,13 @@ async def stage(browser, lang: str, out: Path) -> None:
             clients = await busy_queue(url, "opening", pin=True) if scene == "qa" else []
             page = await signed_in(browser, url, lang, 1920, 1080)  # a moderator may see it too
             await page.goto(f"{url}/rooms/ml-art/stage?lang={lang}")
+            if scene == "sting":  # it shows in the premiere's last seconds, however long the page took
+                await page.locator("[data-field=sting]").wait_for(state="visible", timeout=30_000)
             await page.wait_for_timeout(3000)
-            await page.screenshot(path=out / f"stage-{scene}-{lang}.png", omit_background=scene == "qa")
+            if scene == "qa":  # transparent
+                await page.screenshot(path=out / f"stage-{scene}-{lang}.png", omit_background=True)
+            else:  # gradients and photographs: a JPEG is a quarter of the PNG
+                await page.screenshot(path=out / f"stage-{scene}-{lang}.jpg", type="jpeg", quality=82)
             for client in clients:
                 await client.disconnect()
             await runner.cleanup()

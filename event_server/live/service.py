@@ -121,6 +121,7 @@ class LiveService:
                 await task
         await self.scheduler.stop()
         await self.tick.stop()
+        await self.services.report.store_reactions()  # the last minute's, before the store closes
         await self.cluster.stop()
 
     async def drain(self, app: web.Application) -> None:

@@ -59,8 +59,9 @@ async def scene(request: web.Request) -> web.Response:
     slots = [s for s in event.slots() if s.talk.room == room.slug]
     # every talk of the room's day as the scene shows it: both languages, speakers with their photos
     talks = {s.talk.slug: {"title": dict(s.talk.title.values), "speakers": _speakers(request, s.talk)} for s in slots}
-    works = [p["large"] for r in await services.gallery.rooms() for w in r.works
-             if (p := picture_of(request, r.slug, w))]
+    # the break slate's loop: each work with its credit, as the gallery shows it
+    works = [{"src": p["large"], "title": w.title, "by": ", ".join(w.artists + w.collaborators)}
+             for r in await services.gallery.rooms() for w in r.works if (p := picture_of(request, r.slug, w))]
     response = render(request, "broadcast_scene.html", room=room, slots=slots, talks=talks, works=works,
                       payload=event.room_payload(room.slug, now))
     response.headers["Cache-Control"] = "no-store"

@@ -7,15 +7,19 @@ import { youtube } from "/static/js/youtube.js";
 
 const SEEK_ABOVE = 1.0;  // seconds of drift corrected by seeking; below, by nudging the rate
 const NUDGE_ABOVE = 0.02;  // below this, leave the rate alone (the media clock jitters by a few ms)
+// Until the player first reaches the live position, it seeks again above this (aiming by how long
+// its last seek took) rather than nudge: at ±10 % the rate takes seconds to close a few tenths.
+const SETTLE_SEEK_ABOVE = 0.15, SETTLE_SEEKS = 3;
 // HLS: seconds buffered ahead. Everyone watches at the live position, so a long buffer buys little, and
 // a bitrate chosen for a weaker connection shows within this long instead of hls.js's 30 s.
 const HLS_AHEAD = 12;
 
 // Plays one recording at the live position; `startMs` is the talk's start on the server's clock.
-// `on` tells the page what changed: muted(bool), behind(bool), paused(bool).
+// `on` tells the page what changed: muted(bool), behind(bool), paused(bool). `withSound`: start a
+// YouTube recording unmuted too (the stage in OBS, which may autoplay with sound; pages start muted).
 export class LivePlayer {
-  constructor(screen, info, startMs, on = {}) {
-    this.screen = screen, this.info = info, this.startMs = startMs;
+  constructor(screen, info, startMs, on = {}, { withSound = false } = {}) {
+    this.screen = screen, this.info = info, this.startMs = startMs, this.withSound = withSound;
     this.on = { muted() {}, behind() {}, paused() {}, ...on };
     this.timer = null;
     this.paused = false;  // by the viewer: the page stops following the live position until "back to live"
@@ -48,6 +52,7 @@ export class LivePlayer {
         label: new Intl.DisplayNames([lang], { type: "language" }).of(srclang) }));
     }
     this.seekLead = 0.2;
+    this.settleSeeks = SETTLE_SEEKS;
     video.addEventListener("loadedmetadata", () => { this.seek(this.target()); this.play(); }, { once: true });
     video.addEventListener("seeked", () => {
       this.seekLead = Math.min(3, (performance.now() - this.seekStarted) / 1000);
@@ -131,7 +136,10 @@ export class LivePlayer {
     if (target >= video.duration) { video.pause(); return; }
     const drift = video.currentTime - target;
     this.on.behind(video.readyState < 3 || drift < -SEEK_ABOVE);
-    if (Math.abs(drift) > SEEK_ABOVE) {
+    if (video.readyState >= 3 && Math.abs(drift) < 2 * NUDGE_ABOVE) this.settleSeeks = 0;  // at live: settled
+    const settling = this.settleSeeks > 0 && video.readyState >= 3 && Math.abs(drift) > SETTLE_SEEK_ABOVE;
+    if (Math.abs(drift) > SEEK_ABOVE || settling) {
+      if (settling) this.settleSeeks--;
       this.seek(target);
       video.playbackRate = 1;
     } else if (Math.abs(drift) > NUDGE_ABOVE) {
@@ -152,7 +160,11 @@ export class LivePlayer {
   async startYoutube() {
     const yt = await youtube(this.screen, this.info.youtube, {
       playerVars: { start: Math.floor(Math.max(0, this.target())), autoplay: 1, controls: 0, disablekb: 1 },
-      events: { onReady: (e) => { e.target.mute(); this.on.muted(true); e.target.seekTo(this.target(), true); e.target.playVideo(); } },
+      events: { onReady: (e) => {
+        if (!this.withSound) { e.target.mute(); this.on.muted(true); }
+        e.target.seekTo(this.target(), true);
+        e.target.playVideo();
+      } },
     });
     if (this.stopped) yt?.destroy(); else this.yt = yt;
   }

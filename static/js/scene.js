@@ -104,7 +104,7 @@ function render(next) {
 // The recording with its sound: OBS's browser source may autoplay it (its audio is mixed in OBS).
 function startPremiere() {
   player?.stop();
-  player = new LivePlayer(field("screen"), state.talks[state.talk], at(state, -state.offset));
+  player = new LivePlayer(field("screen"), state.talks[state.talk], at(state, -state.offset), {}, { withSound: true });
   player.start();
 }
 
@@ -114,15 +114,19 @@ function tick() {
   field("sting").hidden = !(state.phase === "premiere" && at(state, state.seconds_left) - serverNow() <= STING_SECONDS * 1000);
 }
 
-// The break slate's slow loop through the gallery's works.
+// The break slate's slow loop through the gallery's works, each credited under the slate.
 function loopWorks() {
   const works = [...root.querySelectorAll("[data-works] img")];
-  if (works.length < 2) return;
+  if (!works.length) return;
   let i = 0;
+  const credit = () => setText("work-credit", works[i].dataset.credit);
+  credit();
+  if (works.length < 2) return;
   setInterval(() => {
     works[i].classList.add("later");
     i = (i + 1) % works.length;
     works[i].classList.remove("later");
+    credit();
   }, WORK_SECONDS * 1000);
 }
 

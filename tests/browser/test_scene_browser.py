@@ -13,7 +13,7 @@ from playwright.async_api import expect
 
 from event_server.live import LIVE
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, WatchedBrowser, missing, write_program
-from tests.gallery_support import png_bytes
+from tests.gallery_support import gallery_program, png_bytes
 from tests.live.qa_clients import Client
 
 OBS = {"width": 1920, "height": 1080}
@@ -205,3 +205,36 @@ async def test_the_stage_follows_a_change_made_while_its_connection_was_lost(sta
         await moderator.close()
     await page.context.set_offline(False)
     await expect(countdown).to_have_text(re.compile(r"00:2[01]:\d\d"), timeout=15_000)  # re-joined by itself
+
+
+async def test_a_skip_and_a_cancel_reach_the_stage(start_server, obs, tmp_path):
+    program = write_program(tmp_path, [{"slug": "a", "start": "10:00", "seconds": 120, "qa": 2},
+                                       {"slug": "b", "start": "10:10", "seconds": 60, "qa": 1},
+                                       {"slug": "c", "start": "10:20", "seconds": 60, "qa": 1}])
+    server = await start_server(program, first_talk_in=timedelta(seconds=-20))
+    page = await stage(obs, server)
+    await page.wait_for_function(POSITION)
+    moderator = await Client(server.url, auth={"token": "mod-token"}).connect()
+    try:
+        assert (await moderator.call("schedule:adjust", {"action": "skip", "talk": "a"}))["ok"]
+        await expect(page.locator("#scene")).to_have_attribute("data-scene", "break")
+        assert await page.locator("video").count() == 0  # the recording stopped with the skip
+        await expect(page.locator("[data-field=break-next]")).to_have_text("Talk b")
+        assert (await moderator.call("schedule:adjust", {"action": "cancel", "talk": "b"}))["ok"]
+        await expect(page.locator("[data-field=break-next]")).to_have_text("Talk c")
+        await expect(page.locator("[data-field=back-at]")).to_have_text(re.compile(r"Back at \d\d:20"))
+    finally:
+        await moderator.close()
+
+
+async def test_the_break_slate_loops_through_the_gallery_with_credits(start_server, obs, tmp_path):
+    program = gallery_program(tmp_path, works=2, talks=[{"slug": "a", "start": "14:00", "seconds": 60, "qa": 1},
+                                                        {"slug": "b", "start": "14:30"}])
+    server = await start_server(program, first_talk_in=timedelta(minutes=-10))
+    page = await stage(obs, server)
+    await expect(page.locator("#scene")).to_have_attribute("data-scene", "break")
+    works = page.locator("[data-works] img")
+    await expect(works).to_have_count(2)  # the image works; the web and YouTube ones have no picture
+    await expect(works.first).not_to_have_class("later")
+    assert await works.first.evaluate("img => img.complete && img.naturalWidth > 0")
+    await expect(page.locator("[data-field=work-credit]")).to_have_text("Ring one · Test Artist")

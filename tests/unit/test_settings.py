@@ -83,6 +83,7 @@ def test_the_readme_documents_every_variable_the_server_reads():
     ("QA_ASK_INTERVAL", "15s", "QA_ASK_INTERVAL must be a number of seconds, 0 or more (0: no limit), got '15s'"),
     ("QA_VOTES_PER_SECOND", "nan", "QA_VOTES_PER_SECOND must be a number, 0 or more (0: no limit), got 'nan'"),
     ("WS_COMPRESSION", "maybe", "WS_COMPRESSION must be 1, true, yes or on (or 0, false, no, off), got 'maybe'"),
+    ("AUDIENCE_SAMPLE_SECONDS", "0", "AUDIENCE_SAMPLE_SECONDS must be a number of seconds, 1 or more, got '0'"),
     ("LOG_LEVEL", "loud", "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'loud'"),
     ("LOG_FORMAT", "xml", "LOG_FORMAT must be text or json, got 'xml'"),
     ("METRICS_PORT", "0", "METRICS_PORT must be a whole number from 1 to 65535, got '0'"),
