@@ -82,16 +82,17 @@ def proc_stat(pids: list[int]) -> tuple[float, int]:
 
 
 def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
+    deadline, problem = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the server at {url} exited with {proc.returncode}")
         try:
             with urllib.request.urlopen(url + "/healthz", timeout=1):
                 return
-        except OSError:
+        except OSError as exc:
+            problem = exc
             time.sleep(0.2)
-    raise RuntimeError(f"the server at {url} did not answer /healthz within {timeout} s")
+    raise RuntimeError(f"the server at {url} did not answer /healthz within {timeout} s: {problem!r}")
 
 
 class Servers:
@@ -113,14 +114,14 @@ class Servers:
             self.procs.append(subprocess.Popen(
                 [sys.executable, "-m", "event_server", "serve", str(program), "--port", str(port + i)],
                 cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=open(self.tmp / f"worker-{i}.log", "w")))
-            if quota_ms:
-                self.groups.append(cap(self.procs[-1].pid, quota_ms, f"event-day-{os.getpid()}-{i}"))
             try:
-                wait_ready(self.urls[-1], self.procs[-1])
-            except RuntimeError:
-                log = (self.tmp / f"worker-{i}.log").read_text()[-3000:]
+                wait_ready(self.urls[i], self.procs[-1])
+            except RuntimeError as exc:
+                log = f"{exc}\n" + (self.tmp / f"worker-{i}.log").read_text()[-3000:]
                 self.stop()
                 raise RuntimeError(f"worker {i} did not start:\n{log}") from None
+            if quota_ms:  # once it serves: starting is not what is measured
+                self.groups.append(cap(self.procs[-1].pid, quota_ms, f"event-day-{os.getpid()}-{i}"))
         self.pids = [p.pid for p in self.procs]
 
     def stop(self) -> None:
