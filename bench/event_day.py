@@ -19,7 +19,9 @@ Scenarios (--scenarios, comma list; default wave,storm,qa,node):
          the same wave each time (the generator uncapped): arrivals/s completed, and the ratios to one worker
 
 The real server runs on SQLite in a temporary DATA_DIR (scale: a fresh PostgreSQL database from --pg and
-Redis from --redis), with QA_ASK_INTERVAL=0 so the bench can ask its questions at once. Prints a markdown
+Redis from --redis), with QA_ASK_INTERVAL=0 so the bench can ask its questions at once and
+QA_VOTES_PER_SECOND=0 because its 200 voters share one address (the limit per address would refuse
+bursts of late votes that an audience behind many addresses never sends). Prints a markdown
 table and, as the last line, one JSON object with every figure. Needs `npm ci --prefix bench` once.
 """
 from __future__ import annotations
@@ -104,7 +106,8 @@ class Servers:
         start_at = (datetime.now(UTC) - timedelta(seconds=10)).isoformat()  # 5 s talk + 5 s: its Q&A is on
         code = Path(args.checkout).resolve() if args.checkout else ROOT  # whose event_server runs
         env = dict(os.environ, PYTHONPATH=str(code), DATA_DIR=str(self.tmp / "data"), SECRET_KEY=secrets.token_hex(16),
-                   MODERATOR_TOKEN="bench-moderator", QA_ASK_INTERVAL="0", START_AT=start_at)
+                   MODERATOR_TOKEN="bench-moderator", QA_ASK_INTERVAL="0", START_AT=start_at,
+                   QA_VOTES_PER_SECOND="0")  # the bench's voters share one address, an audience does not
         if workers > 1 or pg_url:
             env.update(DATABASE_URL=pg_url, REDIS_URL=args.redis)
         self.urls = [f"http://127.0.0.1:{port + i}" for i in range(workers)]
