@@ -34,7 +34,8 @@ def serve(program: Path, data: Path, port: int, database_url: str) -> None:
     talk = load_program(program).talks[0]
     clock = ShiftedClock(talk.qa_start + timedelta(seconds=5) - datetime.now(UTC))  # in its Q&A
     settings = Settings(program=program, data_dir=data, database_url=database_url, secret_key="bench",
-                        moderator_token="mod", qa_ask_interval=0, qa_votes_per_second=1000)
+                        moderator_token="mod", qa_ask_interval=0, qa_votes_per_second=1000,
+                        qa_votes_per_address=0)  # every client is on 127.0.0.1
     web.run_app(create_app(settings, clock), host="127.0.0.1", port=port, print=None)
 
 

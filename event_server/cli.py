@@ -2,20 +2,17 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from . import __version__
-from .app import serve
-from .config import Settings, SettingsError, parse_instant
+from .config import Settings, SettingsError, logs, parse_instant, signing_from_env
 from .core.model import Program
 from .core.rules import parse_duration
 from .core.timeline import slots
 from .feeds import EXPORTERS, Feed
 from .loader import ProgramError, load_program
-from .services.identity import Signer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,9 +70,10 @@ def _instant(text: str) -> datetime:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def load_or_report(path: Path) -> Program | None:
+def load_or_report(path: Path, signers: frozenset[str] | None = None) -> Program | None:
+    """The programme, or None after printing its problems; `signers`: the signed links the server can make."""
     try:
-        return load_program(path)
+        return load_program(path, signers)
     except ProgramError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -84,7 +82,7 @@ def load_or_report(path: Path) -> Program | None:
 
 
 def run_check(args) -> int:
-    program = load_or_report(args.program)
+    program = load_or_report(args.program, signing_from_env().forms)  # as `serve` would, in this environment
     if program is None:
         return 1
     print(summary(program))
@@ -113,11 +111,14 @@ def summary(program: Program) -> str:
 
 
 def run_serve(args) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env(program=args.program, host=args.host, port=args.port, start_in=args.start_in,
                                  start_at=args.start_at)
-    if load_or_report(settings.program) is None:
+    logs.configure(settings)
+    if load_or_report(settings.program, settings.signing.forms) is None:
         return 1
+    # Imported here, not at the top: the web stack (aiohttp, socket.io, redis) takes two thirds of a
+    # second to import, which `check` and `export` — run in editors and CI hooks — never need.
+    from .app import serve
     serve(settings.with_secrets())
     return 0
 
@@ -154,6 +155,7 @@ def run_speaker_links(args) -> int:
         return 1
     settings = Settings.from_env(program=args.program).with_secrets()
     base = (args.base_url or settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    from .services.identity import Signer  # not at the top, like the web stack in run_serve
     signer = Signer(settings.secret_key)
     for speaker in program.speakers:
         print(f"{speaker.slug}\t{speaker.name}\t{base}/speak/{signer.speaker_token(speaker.slug)}")

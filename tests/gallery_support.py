@@ -63,8 +63,8 @@ open_call:
 """
 
 
-def gallery_program(folder: Path, works: int = 3, deadline: str = "2020-08-01") -> Path:
-    """Talks on 2020-09-19 as in conftest; `works` image works in room 'growing'."""
+def gallery_program(folder: Path, works: int = 3, deadline: str = "2020-08-01", talks: list[dict] | None = None) -> Path:
+    """Talks on 2020-09-19 as in conftest (one at 14:00 unless `talks`); `works` image works in room 'growing'."""
     rows = []
     for i in range(1, works + 1):
         name = ["one", "two", "three", "four", "five", "six"][i - 1]
@@ -79,7 +79,7 @@ def gallery_program(folder: Path, works: int = 3, deadline: str = "2020-08-01") 
               media: media/gallery/ring-{name}.png
               alt: {{en: Pink rings number {name} on blue, ru: Розовые кольца {name} на синем}}
             """), " " * 8))
-    return write_program(folder, [{"slug": "first", "start": "14:00"}],
+    return write_program(folder, talks or [{"slug": "first", "start": "14:00"}],
                          extra=GALLERY % {"works": "".join(rows).rstrip("\n"), "deadline": deadline})
 
 

@@ -1,4 +1,5 @@
-"""Screenshots of the room in each phase and of the moderator's console with a busy queue, for the README.
+"""Screenshots of the room in each phase, of the moderator's console with a busy queue, and of the stage
+for OBS in each of its scenes (1920×1080), for the README.
 
     .venv/bin/python docs/screenshots/take.py [--lang en|ru] [--width 1280 --height 800] [--out docs/screenshots]
 
@@ -32,7 +33,10 @@ QUESTIONS = [("Ada", "How long did it take to train the automata to grow the liz
              ("Mila", "What hardware did you use, and would a laptop do for a first experiment?"),
              ("", "Is there a notebook we can play with after the meetup?"),
              ("Kai", "How do you pick the loss when the target is a moving pattern?")]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# the stage's scenes: the Q&A sting shows in the premiere's last seconds, the credits after the day
+SCENES = {"countdown": -75, "premiere": 95, "sting": 165, "qa": 215, "break": 400, "credits": 9 * 3600}
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--autoplay-policy=no-user-gesture-required"]  # as OBS plays the premiere: with sound
 
 
 async def attendee(url: str) -> socketio.AsyncClient:
@@ -64,9 +68,10 @@ async def busy_queue(url: str, talk: str, pin: bool) -> list[socketio.AsyncClien
     return [moderator, *people]
 
 
-async def serve(moment: timedelta, data: Path) -> tuple[web.AppRunner, str]:
+async def serve(moment: timedelta, data: Path, **more) -> tuple[web.AppRunner, str]:
     settings = Settings(program=ROOT / "program" / "mlart-datafest-2020.yaml", data_dir=data,
-                        secret_key="screenshots", moderator_token="screenshots", curator_token="screenshots-curator")
+                        secret_key="screenshots", moderator_token="screenshots", curator_token="screenshots-curator",
+                        **more)
     app = create_app(settings, ShiftedClock(OPENING + moment - datetime.now(UTC)))
     runner = web.AppRunner(app)
     await runner.setup()
@@ -102,7 +107,63 @@ async def main(lang: str, width: int, height: int, out: Path) -> None:
                 for client in clients:
                     await client.disconnect()
                 await runner.cleanup()
+        await stage(browser, lang, out)
+        await report(browser, lang, width, height, out)
         await browser.close()
+
+
+async def signed_in(browser, url: str, lang: str, width: int, height: int):
+    page = await browser.new_page(viewport={"width": width, "height": height}, locale=lang)
+    await page.goto(f"{url}/login?lang={lang}")
+    await page.fill("[name=token]", "screenshots")
+    await page.click("button[type=submit]")
+    await page.wait_for_url("**/moderate/ml-art")
+    return page
+
+
+async def report(browser, lang: str, width: int, height: int, out: Path) -> None:
+    """The organisers' report after a short Q&A whose head count is sampled every second (a minute by
+    default): six people and their questions, then they leave one by one; and the talk's archive."""
+    with tempfile.TemporaryDirectory() as data:
+        runner, url = await serve(timedelta(seconds=215), Path(data), audience_sample_seconds=1)
+        clients = await busy_queue(url, "opening", pin=False)
+        for person, kind in zip(clients[1:], ("👏", "👏", "🔥", "❤️", "👏", "🤯"), strict=True):
+            await person.call("room:react", {"room": "ml-art", "kind": kind})
+        await clients[0].call("qa:moderate", {"question": (await clients[0].call("qa:list", {"talk": "opening"}))
+                                             ["questions"][0]["id"], "action": "answered"})
+        for person in clients[1:]:
+            await asyncio.sleep(1.5)
+            await person.disconnect()
+        await clients[0].call("schedule:adjust", {"action": "end_qa", "talk": "opening"})
+        page = await signed_in(browser, url, lang, width, height)
+        for work in ("nca-growth", "nca-growth", "nca-bloom"):  # views of gallery works, counted for the report
+            await page.goto(f"{url}/gallery/growing-patterns/{work}")
+        await page.goto(f"{url}/report?lang={lang}")
+        await page.screenshot(path=out / f"report-{lang}-{width}.png", full_page=True)
+        await page.goto(f"{url}/talks/opening?lang={lang}#archive")
+        await page.screenshot(path=out / f"archive-{lang}-{width}.png")
+        await clients[0].disconnect()
+        await runner.cleanup()
+
+
+async def stage(browser, lang: str, out: Path) -> None:
+    """The stage as OBS shows it; the Q&A scene is transparent, so its picture is too."""
+    for scene, seconds in SCENES.items():
+        with tempfile.TemporaryDirectory() as data:
+            runner, url = await serve(timedelta(seconds=seconds), Path(data))
+            clients = await busy_queue(url, "opening", pin=True) if scene == "qa" else []
+            page = await signed_in(browser, url, lang, 1920, 1080)  # a moderator may see it too
+            await page.goto(f"{url}/rooms/ml-art/stage?lang={lang}")
+            if scene == "sting":  # it shows in the premiere's last seconds, however long the page took
+                await page.locator("[data-field=sting]").wait_for(state="visible", timeout=30_000)
+            await page.wait_for_timeout(3000)
+            if scene == "qa":  # transparent
+                await page.screenshot(path=out / f"stage-{scene}-{lang}.png", omit_background=True)
+            else:  # gradients and photographs: a JPEG is a quarter of the PNG
+                await page.screenshot(path=out / f"stage-{scene}-{lang}.jpg", type="jpeg", quality=82)
+            for client in clients:
+                await client.disconnect()
+            await runner.cleanup()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -11,6 +12,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from ..core.signed_links import Signing
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,9 @@ class Settings:
     public_url: str | None = None
     moderator_token: str | None = field(default=None, repr=False)
     curator_token: str | None = field(default=None, repr=False)
+    # named tokens, (name, token): each holder signs in under their own name, and one can be revoked alone
+    moderator_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    curator_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     start_in: timedelta | None = None  # rehearsal: the first talk begins this long after the process starts
     start_at: datetime | None = None  # rehearsal: …at this real instant, the same for every worker (START_AT)
     ws_compression: bool = False
@@ -64,8 +70,18 @@ class Settings:
     # seconds between two questions from one attendee (IPs get ten times more); 0: no limit
     qa_ask_interval: float = 15.0
     qa_votes_per_second: float = 5.0  # per attendee (IPs get ten times more: many attendees share a NAT); 0: no limit
+    sockets_per_address: int = 500  # live connections one address may hold on one worker (NATs: many people); 0: no cap
+    qa_votes_per_address: int = 50  # votes one address may give one question (a venue's NAT: many people); 0: no cap
     smtp: SmtpUrl | None = None  # None: e-mail is kept and shown to curators as not sent
     mail_from: str = "open-call@localhost"  # the From: of e-mail to applicants (MAIL_FROM)
+    audience_sample_seconds: float = 60.0  # how often each room's head count is kept for the report
+    metrics_token: str | None = field(default=None, repr=False)  # None: /metrics refuses everyone
+    metrics_port: int | None = None  # /metrics without a token on this port too (keep it private)
+    log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one object a line, for a log collector
+    # nginx's internal location that sends recordings (X-Accel-Redirect); None: the app sends them itself
+    recordings_accel: str | None = None
+    signing: Signing = Signing()  # the secrets for signed links to recordings on another origin
 
     @property
     def database(self) -> str:
@@ -81,6 +97,8 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None, secret_key=env.get("SECRET_KEY", ""),
             public_url=(env.get("PUBLIC_URL") or "").rstrip("/") or None,
             moderator_token=env.get("MODERATOR_TOKEN") or None, curator_token=env.get("CURATOR_TOKEN") or None,
+            moderator_tokens=_named_tokens(env, "MODERATOR_TOKENS"),
+            curator_tokens=_named_tokens(env, "CURATOR_TOKENS"),
             ws_compression=_setting(env, "WS_COMPRESSION", False, lambda text: SWITCH[text.lower()],
                                     "1, true, yes or on (or 0, false, no, off)"),
             trusted_proxies=_setting(env, "TRUSTED_PROXIES", 0, int, "a whole number, 0 or more", lambda n: n >= 0),
@@ -88,9 +106,23 @@ class Settings:
                                      "(0: no limit)", lambda x: 0 <= x < math.inf),
             qa_votes_per_second=_setting(env, "QA_VOTES_PER_SECOND", 5.0, float, "a number, 0 or more (0: no limit)",
                                          lambda x: 0 <= x < math.inf),
+            sockets_per_address=_setting(env, "SOCKETS_PER_ADDRESS", 500, int, "a whole number, 0 or more (0: no cap)",
+                                         lambda n: n >= 0),
+            qa_votes_per_address=_setting(env, "QA_VOTES_PER_ADDRESS", 50, int, "a whole number, 0 or more (0: no cap)",
+                                          lambda n: n >= 0),
             start_at=_setting(env, "START_AT", None, parse_instant, "an ISO 8601 instant with its UTC offset, "
                               "e.g. 2026-11-23T18:00:00+03:00"),
-            smtp=_smtp(env.get("SMTP_URL", "").strip()))
+            audience_sample_seconds=_setting(env, "AUDIENCE_SAMPLE_SECONDS", 60.0, float, "a number of seconds, "
+                                             "1 or more", lambda x: 1 <= x < math.inf),
+            smtp=_smtp(env.get("SMTP_URL", "").strip()), metrics_token=env.get("METRICS_TOKEN", "").strip() or None,
+            metrics_port=_setting(env, "METRICS_PORT", None, int, "a whole number from 1 to 65535",
+                                  lambda n: 0 < n <= 65535),
+            log_level=_setting(env, "LOG_LEVEL", "INFO", str.upper, "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+                               lambda level: level in LOG_LEVELS),
+            log_format=_setting(env, "LOG_FORMAT", "text", str.lower, "text or json",
+                                lambda kind: kind in ("text", "json")),
+            recordings_accel=_accel(env),
+            signing=signing_from_env(env))
         if env.get("MAIL_FROM", "").strip():
             values["mail_from"] = env["MAIL_FROM"].strip()
         elif values["smtp"]:
@@ -114,7 +146,7 @@ class Settings:
         values: dict[str, Any] = {}
         for name, attr in (("SECRET_KEY", "secret_key"), ("MODERATOR_TOKEN", "moderator_token"),
                            ("CURATOR_TOKEN", "curator_token")):
-            if getattr(self, attr):
+            if getattr(self, attr) or getattr(self, attr + "s", None):  # named tokens given: no shared one
                 continue
             path = self.data_dir / attr
             if not path.exists():
@@ -129,6 +161,7 @@ class SettingsError(ValueError):
     """A variable of the environment that cannot be used; the message names it and says what it takes."""
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SWITCH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
@@ -144,6 +177,55 @@ def _setting(env: Mapping[str, str], name: str, default, parse, expected: str, o
     except (ValueError, KeyError):
         pass
     raise SettingsError(f"{name} must be {expected}, got {text!r}")
+
+
+NAME = re.compile(r"[A-Za-z0-9_.-]{1,40}")
+MIN_TOKEN = 16
+
+
+def parse_named_tokens(text: str, where: str) -> tuple[tuple[str, str], ...]:
+    """"anna:TOKEN,boris:TOKEN" (or one per line): each name once, each token long enough and used once."""
+    found: list[tuple[str, str]] = []
+    for number, item in enumerate((i.strip() for i in re.split(r"[,\n]", text)), 1):
+        if not item or item.startswith("#"):
+            continue
+        name, _, token = (part.strip() for part in item.partition(":"))
+        if not NAME.fullmatch(name) or len(token) < MIN_TOKEN:
+            raise ValueError(f"{where}, entry {number}: write name:token, the name of letters, digits, '.', '_' or '-' "
+                             f"(up to 40) and the token at least {MIN_TOKEN} characters long")
+        if any(name == n or token == t for n, t in found):
+            raise ValueError(f"{where}, entry {number}: the name '{name}' or its token is given twice")
+        found.append((name, token))
+    return tuple(found)
+
+
+def _named_tokens(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], ...]:
+    """NAME (name:token pairs) or NAME_FILE (a file of them, one a line); errors never repeat a token."""
+    try:
+        if env.get(f"{name}_FILE", "").strip():
+            path = Path(env[f"{name}_FILE"].strip())
+            return parse_named_tokens(path.read_text(), f"{name}_FILE {path}")
+        return parse_named_tokens(env.get(name, ""), name)
+    except OSError as exc:
+        raise SettingsError(f"{name}_FILE cannot be read: {exc.strerror}") from None
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def _accel(env: Mapping[str, str]) -> str | None:
+    return _setting(env, "RECORDINGS_ACCEL", None, lambda text: text.rstrip("/") + "/",
+                    "nginx's internal location for recordings, e.g. /_recordings/", lambda text: text.startswith("/"))
+
+
+def signing_from_env(env: Mapping[str, str] = os.environ) -> Signing:
+    """The secrets for signed links (RECORDINGS_LINK_SECRET, RECORDINGS_S3_*) and how long one lasts."""
+    return Signing(secret=env.get("RECORDINGS_LINK_SECRET", "").strip(),
+                   s3_key_id=env.get("RECORDINGS_S3_KEY_ID", "").strip(),
+                   s3_secret=env.get("RECORDINGS_S3_SECRET", "").strip(),
+                   s3_region=env.get("RECORDINGS_S3_REGION", "").strip() or "us-east-1",
+                   ttl=_setting(env, "RECORDINGS_LINK_TTL", timedelta(hours=3),
+                                lambda text: timedelta(seconds=int(text)), "a whole number of seconds, at least 60",
+                                lambda ttl: ttl >= timedelta(seconds=60)))
 
 
 def _smtp(text: str) -> SmtpUrl | None:

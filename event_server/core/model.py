@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 LANGUAGES = ("en", "ru")
@@ -92,6 +93,13 @@ class Recording:
     file: str | None = None
     youtube: str | None = None
     captions: tuple[tuple[str, str], ...] = ()  # (language, WebVTT file) for the file
+    url: str | None = None  # on another origin (a CDN, object storage): https://…
+    sign: str | None = None  # how that origin checks its links: "nginx" (secure_link) or "s3" (presigned)
+
+    @property
+    def hls(self) -> bool:
+        """An HLS playlist (several bitrates, in segments) rather than one file."""
+        return (self.file or self.url or "").split("?")[0].endswith(".m3u8")
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,12 @@ class Program:
         works = [w for r in self.gallery.rooms for w in r.works] if self.gallery else []
         named = [s.photo for s in self.speakers] + [w.media for w in works] + [w.poster for w in works]
         return frozenset(str(PurePosixPath(f)) for f in named if f and "://" not in f)
+
+    @cached_property
+    def recording_origins(self) -> frozenset[str]:
+        """Where the recordings given as url: come from (scheme://host[:port]), for the pages' CSP."""
+        return frozenset(f"{parts.scheme}://{parts.netloc}" for t in self.talks if t.recording.url
+                         for parts in [urlsplit(t.recording.url)])
 
     def room(self, slug: str) -> Room | None:
         return self._rooms.get(slug)

@@ -20,6 +20,8 @@ class Identity:
     moderator: bool = False
     curator: bool = False
     speaker: str | None = None  # speaker slug, from their private link
+    staff: str | None = None  # the signed-in moderator's or curator's name, as logs record them
+    stage: str | None = None  # the room whose stage link (the broadcast scene for OBS) this browser opened
 
 
 class Can(Enum):
@@ -29,6 +31,9 @@ class Can(Enum):
     READ_TALK_QUEUE = "read a talk's whole queue"
     MODERATE = "moderate"  # the Q&A queue and the day's timeline: moderators
     CURATE = "curate"  # open-call submissions, the gallery's hung works: curators
+    # the broadcast scene (/rooms/{slug}/stage), unlisted so that only the stream shows it: moderators and
+    # whoever opened a room's signed stage link (the browser source in OBS)
+    STAGE = "stage"
 
 
 def may(who: Identity, can: Can, talk: Talk | None = None) -> bool:
@@ -43,6 +48,8 @@ def may(who: Identity, can: Can, talk: Talk | None = None) -> bool:
         return who.moderator
     if can is Can.CURATE:
         return who.curator
+    if can is Can.STAGE:
+        return who.moderator or who.stage is not None
     raise ValueError(f"no rule for {can}")
 
 
@@ -52,4 +59,6 @@ def refusal(can: Can) -> str:
             Can.READ_TALK_QUEUE: "Only moderators and this talk's speakers can see all its questions. Sign in "
                                  "first, or open your speaker link.",
             Can.MODERATE: "Only moderators can do this. Sign in with the moderator token at /login.",
-            Can.CURATE: "Only curators can do this. Sign in with the curator token at /login."}.get(can, "Not allowed.")
+            Can.CURATE: "Only curators can do this. Sign in with the curator token at /login.",
+            Can.STAGE: "The stage is shown to the livestream only: open it with the stage link from the "
+                       "moderator's console."}.get(can, "Not allowed.")

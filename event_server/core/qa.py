@@ -126,6 +126,12 @@ def moderate(q: Question, action: str, now_ms: int, text: str | None = None) -> 
                    updated_ms=now_ms)
 
 
+def blocked(q: Question, now_ms: int) -> Question | None:
+    """A blocked asker's question leaves the queue, rejected (its author still sees it, as any refusal);
+    None when it is out of the queue already."""
+    return moderate(q, "reject", now_ms) if q.state in TRANSITIONS["reject"][0] else None
+
+
 def withdraw(q: Question, attendee: str | None, now_ms: int) -> Question:
     """Authors may take back their own question, unless the speaker is answering it right now."""
     if q.author != attendee:
@@ -170,3 +176,21 @@ def view(q: Question) -> dict:
     """What clients get: never the author's id."""
     return {"id": q.id, "talk": q.talk, "room": q.room, "name": q.name, "text": q.text, "state": q.state,
             "on_air": q.on_air, "votes": q.votes, "created": q.created_ms, "updated": q.updated_ms}
+
+
+def archive_open(slot: Slot, now: datetime) -> bool:
+    """A talk's archive (its recording and the questions answered in its Q&A) opens when the Q&A has ended."""
+    return slot.runs and slot.end <= now
+
+
+def check_hide(q: Question) -> None:
+    """Only answered questions are in an archive, so only they can be hidden from it or shown again."""
+    if q.state != "answered":
+        raise Refused("wrong_state", "only answered questions are in the archive", state=q.state)
+
+
+def archived(questions: Iterable[Question], hidden: set[str], moderator: bool) -> list[tuple[Question, bool]]:
+    """The answered questions of a talk's archive, most voted first, each with whether a moderator hid it:
+    the public sees only those not hidden, moderators every one (to show one again)."""
+    answered = sorted((q for q in questions if q.state == "answered"), key=lambda q: (-q.votes, q.created_ms, q.id))
+    return [(q, q.id in hidden) for q in answered if moderator or q.id not in hidden]

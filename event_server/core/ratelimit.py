@@ -1,10 +1,13 @@
 """Token buckets: a burst of `capacity`, refilled at `per_second`. Pure: the time is passed in.
 
 Each key (an attendee, an IP address) has its own bucket. Buckets that have refilled completely
-carry no information, so they are dropped now and then to keep memory bounded.
+carry no information, so they are dropped now and then to keep memory bounded. An action limited by
+several buckets asks each `wait` first and takes from them only when none says wait; an action that
+is refused after all `give_back` what it took, so only what is accepted spends an allowance.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -44,6 +47,17 @@ class Buckets:
             return 0.0
         return (1 - tokens) / self.rate.per_second
 
+    def wait(self, key: str, now: float) -> float:
+        """Like take, without taking: 0 if the action may go ahead, else the seconds until it may."""
+        if self.rate.per_second == float("inf"):
+            return 0.0
+        return max(0.0, 1 - self._tokens(key, now)) / self.rate.per_second
+
+    def give_back(self, key: str, now: float) -> None:
+        """Undo one take: the action it allowed did not happen."""
+        if key in self._state:
+            self._state[key] = (min(self.rate.capacity, self._tokens(key, now) + 1), now)
+
     def _tokens(self, key: str, now: float) -> float:
         if key not in self._state:
             return self.rate.capacity
@@ -55,3 +69,20 @@ class Buckets:
 
     def __len__(self) -> int:
         return len(self._state)
+
+
+Allowance = Sequence[tuple[Buckets, str]]  # the buckets one action spends from, each with its key
+
+
+def take_all(allowance: Allowance, now: float) -> float:
+    """0 and one taken from each bucket, or the longest wait and none taken (none spent on a refusal)."""
+    wait = max((buckets.wait(key, now) for buckets, key in allowance), default=0.0)
+    if not wait:
+        for buckets, key in allowance:
+            buckets.take(key, now)
+    return wait
+
+
+def give_back_all(allowance: Allowance, now: float) -> None:
+    for buckets, key in allowance:
+        buckets.give_back(key, now)

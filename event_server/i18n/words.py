@@ -11,7 +11,8 @@ REFUSALS = (N_("Open the event's page in your browser first, so it can recognise
             N_("Only moderators and this talk's speakers can see all its questions. Sign in first, or open your "
                "speaker link."),
             N_("Only moderators can do this. Sign in with the moderator token at /login."),
-            N_("Only curators can do this. Sign in with the curator token at /login."))
+            N_("Only curators can do this. Sign in with the curator token at /login."),
+            N_("The stage is shown to the livestream only: open it with the stage link from the moderator's console."))
 # core/gallery.py: what an upload really is, and why it is refused
 FILE_TYPES = (N_("a PNG image"), N_("a JPEG image"), N_("a GIF image"), N_("a WebP image"), N_("an MP3 recording"),
               N_("an Ogg recording"), N_("a WAV recording"), N_("a FLAC recording"), N_("an M4A recording"),

@@ -19,7 +19,7 @@ def setup(app: web.Application, services: Services) -> LiveService:
         yield
         await live.stop()
     app.cleanup_ctx.append(lifespan)
-    app.on_shutdown.append(live.close_sockets)
+    app.on_shutdown.append(live.drain)
     return live
 
 

@@ -4,6 +4,7 @@ registered at import time: the live service collects the marked methods of the g
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ class Context:
     sid: str
     identity: Identity
     ip: str
+    remembered: bool = False  # the attendee identity came from the cookie a page load set, not made up for the socket
 
 
 @dataclass(frozen=True)
@@ -59,3 +61,25 @@ def field(data: dict, name: str, kind: type = str, *, required: bool = True) -> 
     if kind is int and isinstance(value, bool) or not isinstance(value, kind):
         raise Refused("bad_request", f"'{name}' must be a {kind.__name__}")
     return value
+
+
+def check_payload(data: Any) -> None:
+    """What JSON lets through but no action can use, refused once before any action reads it: text that is
+    not valid Unicode (a lone surrogate, written "\\ud800" in JSON, cannot be stored or sent on) and the
+    numbers NaN and Infinity (not JSON: an ack echoing one would not parse in a browser)."""
+    stack = [data]
+    while stack:  # not recursive: a deeply nested payload must not exhaust the stack
+        value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise Refused("bad_text", "the text is not valid Unicode (a lone surrogate?): send it as UTF-8 "
+                                          "text") from None
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise Refused("bad_request", "numbers must be finite: NaN and Infinity are not accepted")
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)

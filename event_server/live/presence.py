@@ -1,4 +1,6 @@
-"""Approximate head counts per room, pushed at most once a second (less often in a full room: see
+"""Approximate head counts per room — people, not sockets: several tabs of one browser (one attendee
+cookie) count once, and so do all the sockets without the page's cookie from one address (a script
+opening thousands of connections is one "person") — pushed at most once a second (less often in a full room: see
 PUSH_BUDGET), and only when they change. A newcomer gets the count with its join's answer.
 
 With several workers (REDIS_URL) each counts its own sockets, keeps that count in Redis and shows the
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import socketio
@@ -40,13 +42,37 @@ class Presence:
     def __init__(self, sio: socketio.AsyncServer, cluster: Cluster):
         self.sio, self.cluster = sio, cluster
         self.counts: dict[str, _Count] = defaultdict(_Count)
+        self.people: dict[str, Counter[str]] = defaultdict(Counter)  # room → person → their sockets in it
+        self.seat: dict[str, tuple[str, str]] = {}  # sid → (room, person)
 
     def count(self, name: str) -> int:
         """Everyone in the room, as far as this worker knows."""
         return self.local(name) + self.counts[name].others
 
     def local(self, name: str) -> int:
+        """People in the room on this worker."""
+        return len(self.people.get(name, ()))
+
+    def sockets(self, name: str) -> int:
         return len(self.sio.manager.rooms.get("/", {}).get(name, ()))  # O(1): the room's own size
+
+    def enter(self, sid: str, name: str, person: str) -> None:
+        self.leave(sid)
+        self.seat[sid] = (name, person)
+        self.people[name][person] += 1
+        self.changed(name, joined=True)
+
+    def leave(self, sid: str) -> None:
+        if sid not in self.seat:
+            return
+        name, person = self.seat.pop(sid)
+        people = self.people[name]
+        people[person] -= 1
+        if people[person] <= 0:
+            del people[person]
+        if not people:
+            del self.people[name]
+        self.changed(name)
 
     def changed(self, name: str, joined: bool = False) -> None:
         count = self.counts[name]
@@ -56,14 +82,9 @@ class Presence:
             return
         count.pending = True
         # a little later than now: a leaving socket is removed from its rooms after the disconnect handler
-        every = max(PUSH_EVERY, self.local(name) / PUSH_BUDGET)
+        every = max(PUSH_EVERY, self.sockets(name) / PUSH_BUDGET)
         delay = max(0.1, count.pushed_at + every - time.monotonic())
         asyncio.get_running_loop().call_later(delay, lambda: asyncio.ensure_future(self.push(name)))
-
-    def left(self, sid: str) -> None:
-        for name in self.sio.rooms(sid):
-            if name.startswith(PREFIX):
-                self.changed(name)
 
     async def recount(self) -> None:
         """Another worker's count changed (or it is time to refresh ours): recount every room we serve."""

@@ -90,7 +90,7 @@ class QaActions:
         return await self._vote(ctx, data, up=False)
 
     async def _vote(self, ctx: Context, data: dict, up: bool) -> dict:
-        question, votes = await self.desk.vote(ctx.identity, ctx.ip, field(data, "question"), up)
+        question, votes = await self.desk.vote(ctx.identity, ctx.ip, field(data, "question"), up, ctx.remembered)
         self.tally.note(question.room, question.id)
         return {"question": question.id, "votes": votes, "voted": up}
 
@@ -107,3 +107,10 @@ class QaActions:
         changes = await self.desk.moderate(ctx.identity, field(data, "question"), verb, text)
         await self.publish(changes)  # the question taken off air (if any) first, then this one
         return {"question": qa.view(changes[-1].after)}
+
+    @action("qa:block", Can.MODERATE)
+    async def block(self, ctx: Context, data: dict) -> dict:
+        """Block the asker of a question: the ack lists the questions of theirs taken off the queues."""
+        changes = await self.desk.block(ctx.identity, field(data, "question"))
+        await self.publish(changes)
+        return {"hidden": [change.after.id for change in changes]}

@@ -9,14 +9,15 @@ import socketio
 
 from ..core.permissions import Can
 from ..services.reactions import ReactionDesk
+from ..services.report import ReportDesk
 from .actions import Context, action, field
 from .presence import sio_room
 from .tick import Tick
 
 
 class ReactionActions:
-    def __init__(self, sio: socketio.AsyncServer, desk: ReactionDesk, tick: Tick):
-        self.sio, self.desk, self.tick = sio, desk, tick
+    def __init__(self, sio: socketio.AsyncServer, desk: ReactionDesk, tick: Tick, report: ReportDesk):
+        self.sio, self.desk, self.tick, self.report = sio, desk, tick, report
         self.pending: dict[str, Counter[str]] = {}  # room → kind → reactions since the last send
         tick.on_tick(self.send)
 
@@ -31,4 +32,5 @@ class ReactionActions:
     async def send(self) -> None:
         batches, self.pending = self.pending, {}
         for room, counts in batches.items():
+            self.report.react(room, counts)  # for the organisers' report
             await self.sio.emit("room:reactions", {"room": room, "counts": dict(counts)}, room=sio_room(room))

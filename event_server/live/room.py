@@ -14,6 +14,7 @@ A room's socket.io room is `room:<slug>`. Everything a client needs to show the 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
 import socketio
@@ -26,17 +27,20 @@ from .presence import PREFIX, Presence, sio_room
 from .snapshot import RoomStates
 
 Joined = Callable[[Context, str], Awaitable[None]]  # (the socket, the room slug): e.g. send it the Q&A queue
+Timer = Callable[[], AbstractContextManager]  # measures one fan-out (a histogram's time(), for /metrics)
 
 
 class RoomActions:
-    def __init__(self, sio: socketio.AsyncServer, event: LiveEvent, presence: Presence, joined: list[Joined]):
-        self.sio, self.event, self.presence, self.joined = sio, event, presence, joined
+    def __init__(self, sio: socketio.AsyncServer, event: LiveEvent, presence: Presence, joined: list[Joined],
+                 timer: Timer = nullcontext):
+        self.sio, self.event, self.presence, self.joined, self.timer = sio, event, presence, joined, timer
         self.states = RoomStates(event)  # encoded once per change of the day, not once per join
 
     async def publish(self, room: str, now: datetime) -> None:
         # Every worker runs its own scheduler, so each tells only its own clients (not through Redis):
         # otherwise N workers would deliver each change N times.
-        await self.sio.emit("room:state", self.states.payload(room, now), room=sio_room(room), ignore_queue=True)
+        with self.timer():
+            await self.sio.emit("room:state", self.states.payload(room, now), room=sio_room(room), ignore_queue=True)
 
     @action("room:join")
     async def join(self, ctx: Context, data: dict) -> dict:
@@ -47,9 +51,10 @@ class RoomActions:
         for name in self.sio.rooms(ctx.sid):
             if name.startswith(PREFIX) and name != sio_room(slug):
                 await self.sio.leave_room(ctx.sid, name)
-                self.presence.changed(name)
         await self.sio.enter_room(ctx.sid, sio_room(slug))
-        self.presence.changed(sio_room(slug), joined=True)
+        # a person is their page's attendee cookie; sockets without it count once per address
+        person = ctx.identity.attendee if ctx.remembered and ctx.identity.attendee else f"@{ctx.ip}"
+        self.presence.enter(ctx.sid, sio_room(slug), person)
         state = self.states.payload(slug, self.event.now())
         await self.sio.emit("room:state", state, to=ctx.sid, ignore_queue=True)  # our own socket: not via Redis
         for joined in self.joined:

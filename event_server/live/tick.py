@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 
 log = logging.getLogger(__name__)
 TICK = 0.1  # seconds: vote-to-screen ≤ one tick + one fan-out; ≤ 10 broadcasts per room per second
@@ -21,8 +22,10 @@ Flush = Callable[[], Awaitable[None]]
 
 class Tick:
     def __init__(self, interval: float = TICK, clock: Callable[[], float] | None = None,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 timer: Callable[[], AbstractContextManager] = nullcontext):
         self.interval, self.clock, self.sleep = interval, clock, sleep
+        self.timer = timer  # measures each flush (a histogram's time(), for /metrics)
         self.flushes: list[Flush] = []
         self.pending = asyncio.Event()
         self.task: asyncio.Task | None = None
@@ -45,11 +48,12 @@ class Tick:
 
     async def flush(self) -> None:
         self.pending.clear()
-        for flush in self.flushes:
-            try:
-                await flush()
-            except Exception:  # one failed send must not stop the clock
-                log.exception("a coalesced send failed; the next tick tries what is noted then")
+        with self.timer():
+            for flush in self.flushes:
+                try:
+                    await flush()
+                except Exception:  # one failed send must not stop the clock
+                    log.exception("a coalesced send failed; the next tick tries what is noted then")
 
     async def _run(self) -> None:
         now = self.clock or asyncio.get_running_loop().time

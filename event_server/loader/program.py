@@ -9,7 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..core import captions, model
+from ..core import captions, hls, model, signed_links
 from ..core.rules import PICTURE_SUFFIXES, SCHEMA_VERSION, WORK_KINDS, is_emoji
 from .fields import Fields, Problem
 from .yamlpos import Located, parse
@@ -23,18 +23,19 @@ class ProgramError(Exception):
         self.problems = problems
 
 
-def load_program(path: str | Path) -> model.Program:
+def load_program(path: str | Path, signers: frozenset[str] | None = None) -> model.Program:
+    """`signers`: the forms of signed link the server can make (None: not checked, e.g. for an export)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ProgramError([Problem(str(path), 1, 1, "file", f"cannot read the programme: {exc}")]) from None
-    return load_text(text, path)
+    return load_text(text, path, signers)
 
 
-def load_text(text: str, source: Path) -> model.Program:
+def load_text(text: str, source: Path, signers: frozenset[str] | None = None) -> model.Program:
     root, yaml_problems = parse(text)
-    check = ProgramChecker(source)
+    check = ProgramChecker(source, signers)
     for p in yaml_problems:
         check.problems.append(Problem(str(source), p.line, p.col, p.key or "file", p.message))
     program = check.program(root) if root is not None else None
@@ -45,6 +46,10 @@ def load_text(text: str, source: Path) -> model.Program:
 
 class ProgramChecker(Fields):
     """Walks the programme's sections, converting them to the model and collecting every problem."""
+
+    def __init__(self, source: Path, signers: frozenset[str] | None = None):
+        super().__init__(source)
+        self.signers = signers
 
     # --- sections -----------------------------------------------------------------------------
 
@@ -227,18 +232,60 @@ class ProgramChecker(Fields):
                                            f"{before.end.astimezone(self.tz):%H:%M} with its Q&A")
 
     def recording(self, node: Located, path: str) -> model.Recording | None:
-        m = self.mapping(node, path, ("duration",), ("file", "youtube", "captions"))
+        m = self.mapping(node, path, ("duration",), ("file", "url", "sign", "youtube", "captions"))
         if m is None:
             return None
         duration = self.field(m, path, "duration", self.duration)
         file, video = self.field(m, path, "file", self.media_file), self.field(m, path, "youtube", self.youtube)
-        if "file" not in m and "youtube" not in m:
-            self.error(node, path, "give the recording as file: media/... and/or youtube: ID")
+        url, sign = self.field(m, path, "url", self.https_url), self.field(m, path, "sign", self.signed_by)
+        if not {"file", "url", "youtube"} & m.keys():
+            self.error(node, path, "give the recording as file: media/..., url: https://... and/or youtube: ID")
+        if "file" in m and "url" in m:
+            self.error(m["url"], f"{path}.url", "give file: (served from the programme's folder) or url: "
+                                                "(another origin), not both")
+        if "sign" in m and "url" not in m:
+            self.error(m["sign"], f"{path}.sign", "sign: is for a url: on another origin; a file: is guarded "
+                                                  "by the server itself")
+        elif sign and url and url.split("?")[0].endswith(".m3u8"):
+            self.error(m["sign"], f"{path}.sign", "a signed link opens one file, and an HLS set is many: serve "
+                                                  "it unsigned, or as file: from the programme's folder")
+        if file and file.endswith(".m3u8"):
+            self.playlist(self.base / file, f"{path}.file")
         tracks = self.field(m, path, "captions", lambda n, p: self.captions(n, p, duration), ())
-        if tracks and "file" not in m:
+        if tracks and not {"file", "url"} & m.keys():
             self.error(m["captions"], f"{path}.captions", "captions are shown with a self-hosted recording: "
                                                           "give file: media/... too")
-        return model.Recording(duration, file, video, tracks) if duration and (file or video) else None
+        return model.Recording(duration, file, video, tracks, url, sign) if duration and (file or url or video) \
+            else None
+
+    def signed_by(self, node: Located, path: str) -> str | None:
+        """nginx or s3; with the signing settings of the environment (check, serve), the secret it needs."""
+        value = self.string(node, path)
+        if value and value not in signed_links.FORMS:
+            self.error(node, path, f"'{value}' is not a form of signed link: write {' or '.join(signed_links.FORMS)}")
+            return None
+        if value and self.signers is not None and value not in self.signers:
+            needs = "RECORDINGS_LINK_SECRET" if value == "nginx" else "RECORDINGS_S3_KEY_ID and RECORDINGS_S3_SECRET"
+            self.error(node, path, f"links signed for {value} need {needs} in the server's environment")
+        return value
+
+    def playlist(self, file: Path, path: str, depth: int = 0) -> None:
+        """An HLS playlist and every file it names, next to it (a multi-bitrate set: its variants' too)."""
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(Problem(str(file), 1, 1, path, f"cannot read the playlist: {exc}"))
+            return
+        found = hls.problems(text)
+        for line, uri in [] if found else hls.references(text):
+            target = (file.parent / uri).resolve()
+            if "://" in uri or not target.is_relative_to(file.parent.resolve()):
+                found.append((line, f"'{uri}' is not a file in the playlist's folder, where the server serves it"))
+            elif not target.is_file():
+                found.append((line, f"'{uri}' not found next to {file.name}"))
+            elif target.suffix == ".m3u8" and depth == 0:
+                self.playlist(target, path, depth + 1)
+        self.problems.extend(Problem(str(file), line, 1, path, message) for line, message in found)
 
     def captions(self, node: Located, path: str, duration: timedelta | None) -> tuple[tuple[str, str], ...]:
         """{en: media/x.en.vtt, ru: ...}: WebVTT files, each checked line by line against the recording."""

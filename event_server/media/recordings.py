@@ -22,11 +22,22 @@ def captions_file(program: Program, talk: Talk, lang: str) -> Path | None:
 
 
 def recording_url(program: Program, talk: Talk) -> str | None:
-    """The served recording, versioned by its file's mtime so browsers may cache it for good."""
+    """The served recording, versioned by its file's mtime so browsers may cache it for good. On another
+    origin: the server's own address still, which redirects there (signed) only from the premiere's start."""
+    if talk.recording.url:
+        return f"/recordings/{talk.slug}"
+    if talk.recording.hls:
+        return playlist_url(program, talk)
     if not talk.recording.file:
         return None
     path = recording_file(program, talk)
     return f"/recordings/{talk.slug}?v={path.stat().st_mtime_ns}" if path else f"/recordings/{talk.slug}"
+
+
+def playlist_url(program: Program, talk: Talk) -> str | None:
+    """A self-hosted HLS set's playlist, in a folder of the talk's own, so the files it names resolve there."""
+    path = recording_file(program, talk)
+    return f"/recordings/{talk.slug}/hls/{path.name}?v={path.stat().st_mtime_ns}" if path else None
 
 
 def captions_urls(program: Program, talk: Talk) -> dict[str, str]:

@@ -17,7 +17,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 FORMATS = {"webp": ("WEBP", {"quality": 80, "method": 4}), "jpg": ("JPEG", {"quality": 82, "optimize": True,
                                                                            "progressive": True})}
 # Decoding bombs: a small file that expands to gigapixels must be refused, not decoded.
-Image.MAX_IMAGE_PIXELS = 60_000_000
+MAX_PIXELS = 60_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+TOO_MANY_PIXELS = "This image has more than 60 megapixels. Send a smaller version of it."
 ACCEPTED = {"PNG", "JPEG", "GIF", "WEBP"}
 
 
@@ -79,6 +81,10 @@ def verify_image(path: Path) -> str | None:
     """None if the file decodes as an accepted image format, else why not (the bytes may lie)."""
     try:
         with Image.open(path) as img:
+            # Image.open reads only the header; Pillow's own bomb check refuses at twice MAX_IMAGE_PIXELS,
+            # so the cap is enforced here, before any pixel is decoded.
+            if img.width * img.height > MAX_PIXELS:
+                return TOO_MANY_PIXELS
             fmt = img.format
             img.verify()
         with Image.open(path) as img:

@@ -9,10 +9,13 @@ from .clock import Clock
 from .event import LiveEvent
 from .gallery import GalleryDesk
 from .identity import Signer
+from .metrics import Metrics
 from .open_call import OpenCallDesk
 from .outbox import Outbox
 from .questions import QuestionDesk
 from .reactions import ReactionDesk
+from .report import ReportDesk
+from .staff import StaffSessions
 
 
 class Services:
@@ -21,11 +24,14 @@ class Services:
     def __init__(self, settings: Settings, clock: Clock, program: Program):
         self.settings = settings
         self.store = Store(settings.database)
+        self.metrics = Metrics()
         self.event = LiveEvent(settings, clock, program, self.store)
         self.signer = Signer(settings.secret_key)
+        self.staff = StaffSessions(self.store, settings, self.signer)
         self.questions = QuestionDesk(self.event, self.store, settings)
         self.reactions = ReactionDesk(self.event)
         self.gallery = GalleryDesk(self.event, self.store, settings)
+        self.report = ReportDesk(self.event, self.store, self.gallery, settings)
         self.outbox = Outbox(self.event, self.store, settings)
         self.open_call = OpenCallDesk(self.event, self.store, self.gallery, self.outbox, self.signer)
 

@@ -83,7 +83,7 @@ class LiveEvent:
         rec = talk.recording
         return {"slug": talk.slug, "title": _text(talk.title), "duration": rec.duration.total_seconds(),
                 "speakers": [{"slug": s.slug, "name": _text(s.name)} for s in self.program.speakers_of(talk)],
-                "file": recording_url(self.program, talk), "youtube": rec.youtube,
+                "file": recording_url(self.program, talk), "hls": rec.hls, "youtube": rec.youtube,
                 "captions": captions_urls(self.program, talk)}
 
     # --- changing ----------------------------------------------------------------------------
@@ -122,7 +122,7 @@ class LiveEvent:
         edit keeps the running programme, and its errors go to the log and the moderator page."""
         path = self.settings.program
         try:
-            program = await asyncio.to_thread(load_program, path)
+            program = await asyncio.to_thread(load_program, path, self.settings.signing.forms)
         except ProgramError as exc:
             self.program_errors = [str(p) for p in exc.problems]
             for problem in exc.problems:

@@ -2,12 +2,11 @@
 both shells: web/ reads the cookies of a page request, live/ those of a socket's handshake.
 
 The attendee cookie is set on the first page load and carried by the socket.io handshake, so one
-browser keeps one identity across reloads and reconnects. Powers (moderator, curator, speaker of a
-talk) come from a login that checks a token and then sets the session cookie.
+browser keeps one identity across reloads and reconnects. A speaker's link sets the session cookie;
+moderators and curators get a key to a staff session there (services/staff.py).
 """
 from __future__ import annotations
 
-import hmac
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -27,6 +26,7 @@ class Signer:
         self.attendee = URLSafeSerializer(secret_key, salt="attendee")
         self.session = URLSafeSerializer(secret_key, salt="session")
         self.speaker = URLSafeSerializer(secret_key, salt="speaker-link")
+        self.stage = URLSafeSerializer(secret_key, salt="stage-link")  # a room's broadcast scene, for OBS
         # Links in an applicant's e-mail: withdraw their entry; send the work finished with a pairing.
         self.withdrawal = URLSafeSerializer(secret_key, salt="open-call-withdraw")
         self.finished_work = URLSafeSerializer(secret_key, salt="open-call-finished-work")
@@ -40,10 +40,11 @@ class Signer:
             return None
 
     def identity(self, cookies: Mapping[str, str]) -> Identity:
+        """The attendee and speaker the cookies name; staff powers come only from a live session
+        (services/staff.py), never from the cookie alone."""
         session = self.load(self.session, cookies.get(SESSION_COOKIE)) or {}
         return Identity(attendee=self.load(self.attendee, cookies.get(ATTENDEE_COOKIE)),
-                        moderator=session.get("moderator") is True, curator=session.get("curator") is True,
-                        speaker=session.get("speaker") if isinstance(session.get("speaker"), str) else None)
+                        speaker=_text(session.get("speaker")), stage=_text(session.get("stage")))
 
     def new_attendee(self) -> tuple[str, str]:
         attendee = secrets.token_urlsafe(12)
@@ -68,5 +69,5 @@ class Signer:
         return self.session.dumps({**(self.load(self.session, cookies.get(SESSION_COOKIE)) or {}), **powers})
 
 
-def token_matches(given: str | None, expected: str | None) -> bool:
-    return bool(given and expected) and hmac.compare_digest((given or "").encode(), (expected or "").encode())
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from ..core.permissions import Can, Identity, refusal
-from ..core.ratelimit import Buckets, Rate
+from ..core.ratelimit import Buckets, Rate, take_all
 from ..core.refusal import Refused
 from .event import LiveEvent
 
@@ -29,6 +29,7 @@ class ReactionDesk:
         if who.attendee is None:
             raise Refused("forbidden", refusal(Can.ATTEND))
         now = time.monotonic()
-        wait = self.attendees.take(who.attendee, now) or self.addresses.take(address, now)
+        # both or neither: a sender refused at their own limit leaves the address's allowance to the others
+        wait = take_all(((self.attendees, who.attendee), (self.addresses, address)), now)
         if wait:
             raise Refused("rate_limited", "slow down: too many reactions at once", retry_after=round(wait, 2))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,7 +10,12 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from ..core.refusal import Refused
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+log = logging.getLogger(__name__)
+UNAVAILABLE_RETRY = 5  # seconds a client is told to wait before trying a write again while the database is away
+PROBE_TIMEOUT = 2.0  # seconds: a load balancer's readiness probe must get its answer before its own timeout
 
 
 class Queries(Protocol):
@@ -77,6 +83,16 @@ class Store:
     def transaction(self) -> Any:
         return self.db.transaction()
 
+    async def problem(self) -> str | None:
+        """Why the database cannot serve now (for /readyz), or None: it answers and has every migration."""
+        try:
+            missing = await asyncio.wait_for(unapplied(self), PROBE_TIMEOUT)
+        except TimeoutError:
+            return f"the database did not answer within {PROBE_TIMEOUT:g} s"
+        except Exception as exc:  # whatever the driver raises (refused, reset, closed): not ready, and why
+            return f"the database does not answer: {exc or type(exc).__name__}"
+        return f"the database lacks migrations {', '.join(missing)}" if missing else None
+
 
 async def migrate(db: Database) -> list[str]:
     """Apply migrations/NNNN_name.sql in order, each once, all in one transaction."""
@@ -84,13 +100,18 @@ async def migrate(db: Database) -> list[str]:
         if db.dialect == "postgresql":  # two workers starting at once must not both migrate
             await tx.execute("SELECT pg_advisory_xact_lock(7201920)")
         await tx.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)")
-        applied = {r["name"] for r in await tx.fetch("SELECT name FROM schema_migrations")}
-        todo = [p for p in sorted(MIGRATIONS.glob("*.sql")) if p.stem not in applied]
+        todo = [MIGRATIONS / f"{name}.sql" for name in await unapplied(tx)]
         for path in todo:
             for statement in _statements(path.read_text()):
                 await tx.execute(statement)
             await tx.execute("INSERT INTO schema_migrations (name) VALUES (?)", path.stem)
     return [p.stem for p in todo]
+
+
+async def unapplied(db: Queries) -> list[str]:
+    """The migrations this code has and the database lacks (another worker may migrate it after an upgrade)."""
+    applied = {r["name"] for r in await db.fetch("SELECT name FROM schema_migrations")}
+    return [p.stem for p in sorted(MIGRATIONS.glob("*.sql")) if p.stem not in applied]
 
 
 def _statements(script: str) -> list[str]:
@@ -197,6 +218,26 @@ class _PgQueries:
         return int(tail) if tail.isdigit() else 0
 
 
+@asynccontextmanager
+async def _reachable() -> AsyncIterator[None]:
+    """PostgreSQL gone (stopped, restarting, the network): say so, and that trying again will do.
+
+    The write was not committed, or (the connection broke while committing) may have been: either way
+    the caller hears no false ok, and a retry is safe — a question asked twice is a duplicate, a vote
+    given twice is already_voted. The pool opens fresh connections once the server is back.
+    """
+    import asyncpg
+
+    try:
+        yield
+    except (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+            asyncpg.exceptions.OperatorInterventionError) as exc:
+        log.warning("PostgreSQL is not answering (%s: %s); the write was refused with 'unavailable'",
+                    type(exc).__name__, exc)
+        raise Refused("unavailable", "the database is not answering, so this was not saved: "
+                      "try again in a few seconds", retry_after=UNAVAILABLE_RETRY) from exc
+
+
 class PostgresDatabase(_PgQueries):
     """asyncpg pool; every statement outside a transaction commits on its own."""
 
@@ -208,9 +249,21 @@ class PostgresDatabase(_PgQueries):
 
         return cls(await asyncpg.create_pool(url, min_size=1, max_size=10))
 
+    async def fetch(self, sql: str, *args: Any) -> list[dict]:
+        async with _reachable():
+            return await super().fetch(sql, *args)
+
+    async def fetchrow(self, sql: str, *args: Any) -> dict | None:
+        async with _reachable():
+            return await super().fetchrow(sql, *args)
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        async with _reachable():
+            return await super().execute(sql, *args)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Queries]:
-        async with self.conn.acquire() as conn, conn.transaction():
+        async with _reachable(), self.conn.acquire() as conn, conn.transaction():
             yield _PgQueries(conn)
 
     async def close(self) -> None:

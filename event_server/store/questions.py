@@ -73,6 +73,11 @@ async def of_talk(db: Queries, talk: str) -> list[Question]:
     return [_question(r) for r in rows]
 
 
+async def of_author(db: Queries, attendee: str) -> list[Question]:
+    rows = await db.fetch(f"SELECT {_COLUMNS} FROM questions WHERE author = ? ORDER BY created_ms, id", attendee)
+    return [_question(r) for r in rows]
+
+
 async def votes_of(db: Queries, ids: list[str]) -> dict[str, int]:
     """The committed vote count of each of these questions, as of now."""
     if not ids:
@@ -98,25 +103,35 @@ async def voted(db: Queries, talk: str, attendee: str) -> set[str]:
     return {r["question"] for r in rows}
 
 
-async def vote(db: Database, question: str, attendee: str, now_ms: int) -> int | None:
-    """The question's new vote count, or None if this attendee had already voted for it."""
+async def vote(db: Database, question: str, attendee: str, address: str, per_address: int, now_ms: int) -> int:
+    """The question's new vote count; Refused if this attendee had already voted for it, or if `per_address`
+    votes (0: no cap) already came from this address (a keyed digest of it)."""
     async with db.transaction() as tx:
+        # first the question's row: votes on one question queue here, so two cannot both pass the cap
+        await tx.execute("UPDATE questions SET votes = votes WHERE id = ?", question)
+        if per_address:
+            row = await tx.fetchrow("SELECT COUNT(*) AS n FROM votes WHERE question = ? AND address = ?",
+                                    question, address)
+            if int(row["n"]) >= per_address:
+                raise Refused("address_limit", f"{per_address} votes for this question already came from your "
+                              "network (a shared connection counts once per vote); this one was not counted",
+                              limit=per_address)
         await _ensure_attendee(tx, attendee, now_ms)
-        added = await tx.execute("INSERT INTO votes (question, attendee, created_ms) VALUES (?, ?, ?) "
-                                 "ON CONFLICT (question, attendee) DO NOTHING", question, attendee, now_ms)
+        added = await tx.execute("INSERT INTO votes (question, attendee, created_ms, address) VALUES (?, ?, ?, ?) "
+                                 "ON CONFLICT (question, attendee) DO NOTHING", question, attendee, now_ms, address)
         if not added:
-            return None
+            raise Refused("already_voted", "you have already voted for this question")
         await tx.execute("UPDATE questions SET votes = votes + 1 WHERE id = ?", question)
         row = await tx.fetchrow("SELECT votes FROM questions WHERE id = ?", question)
     return int(row["votes"])
 
 
-async def unvote(db: Database, question: str, attendee: str) -> int | None:
-    """The question's new vote count, or None if this attendee had not voted for it."""
+async def unvote(db: Database, question: str, attendee: str) -> int:
+    """The question's new vote count; Refused if this attendee had not voted for it."""
     async with db.transaction() as tx:
         removed = await tx.execute("DELETE FROM votes WHERE question = ? AND attendee = ?", question, attendee)
         if not removed:
-            return None
+            raise Refused("not_voted", "you have not voted for this question")
         await tx.execute("UPDATE questions SET votes = votes - 1 WHERE id = ?", question)
         row = await tx.fetchrow("SELECT votes FROM questions WHERE id = ?", question)
     return int(row["votes"])
@@ -168,3 +183,9 @@ async def count_by_state(db: Queries) -> dict[str, int]:
     """How many questions are in each state, every talk together (for /metrics)."""
     rows = await db.fetch("SELECT state, COUNT(*) AS n FROM questions GROUP BY state")
     return {r["state"]: int(r["n"]) for r in rows}
+
+
+async def count_votes(db: Queries) -> int:
+    """Votes standing on every question (for /metrics)."""
+    row = await db.fetchrow("SELECT COUNT(*) AS n FROM votes")
+    return int(row["n"]) if row else 0

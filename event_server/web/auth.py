@@ -7,21 +7,26 @@ it needs (core.permissions decides); without it a page shows the sign-in form (l
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
+from urllib.parse import quote
 
 from aiohttp import web
 
 from .. import i18n
 from ..core.model import Talk
 from ..core.permissions import Can, may, refusal
+from ..core.ratelimit import Buckets, Rate
 from ..i18n import N_
-from ..services.identity import SESSION_COOKIE, YEAR, token_matches
+from ..services.identity import SESSION_COOKIE, YEAR
+from . import bodies
 from .keys import IDENTITY, LANG, SERVICES
 from .render import render
 from .security import check_csrf, safe_next
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+SIGN_INS = web.AppKey("sign_ins", Buckets)  # per address
 
 
 def requires(can: Can, *, login: bool = False, talk: Callable[[web.Request], Talk] | None = None):
@@ -31,7 +36,7 @@ def requires(can: Can, *, login: bool = False, talk: Callable[[web.Request], Tal
             subject = talk(request) if talk else None
             if not may(request[IDENTITY], can, subject):
                 if login:
-                    raise web.HTTPSeeOther(f"/login?next={request.path}")
+                    raise web.HTTPSeeOther(f"/login?next={quote(request.path)}")
                 raise web.HTTPForbidden(text=i18n.gettext(request.get(LANG, "en"), refusal(can)))
             return await handler(request)
         guarded.needs = can  # type: ignore[attr-defined]  # read by the permission table test
@@ -40,10 +45,9 @@ def requires(can: Can, *, login: bool = False, talk: Callable[[web.Request], Tal
 
 
 def actor(request: web.Request) -> str:
-    """Who is acting, as logs record them: the one place a signed-in person's name comes from. Curators
-    share CURATOR_TOKEN today, so the session says only "curator"."""
-    who = request[IDENTITY]
-    return "curator" if who.curator else "moderator" if who.moderator else "attendee"
+    """Who is acting, as logs record them: the one place a signed-in person's name comes from — their name
+    in CURATOR_TOKENS/MODERATOR_TOKENS, or "curator"/"moderator" for the shared token."""
+    return request[IDENTITY].staff or "attendee"
 
 
 def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, *,
@@ -55,6 +59,7 @@ def set_cookie(request: web.Request, response: web.StreamResponse, name: str, va
 
 
 def setup(app: web.Application) -> None:
+    app[SIGN_INS] = Buckets(Rate.per(20, 600))  # a whole team behind one address signs in well under this
     app.router.add_get("/login", login_form)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
@@ -65,30 +70,38 @@ async def login_form(request: web.Request) -> web.Response:
 
 
 async def login(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await bodies.form(request)
     check_csrf(request, form)
-    settings = request.app[SERVICES].settings
+    if request.app[SIGN_INS].take(request.remote or "", time.monotonic()):  # guessing tokens takes forever
+        raise web.HTTPTooManyRequests(text=i18n.gettext(request.get(LANG, "en"), "Too many tries from your "
+                                                        "address. Please wait a few minutes and send the form again."))
+    services = request.app[SERVICES]
     token, target = str(form.get("token", "")), safe_next(str(form.get("next", "")), default="")
-    powers = {role: True for role, expected in (("moderator", settings.moderator_token),
-                                                ("curator", settings.curator_token)) if token_matches(token, expected)}
-    if not powers:
+    opened = await services.staff.open(token)
+    if opened is None:
         return render(request, "login.html", status=403, next=target,
                       error=N_("This token is not valid. Check it with the organisers."))
-    response = web.Response(status=303, headers={"Location": target or console_of(request, powers)})
-    set_cookie(request, response, SESSION_COOKIE, request.app[SERVICES].signer.session.dumps(powers))
+    key, roles = opened
+    if previous := services.staff.key(request.cookies):  # signing in again ends the session it replaces
+        await services.staff.close(previous)
+    response = web.Response(status=303, headers={"Location": target or console_of(request, roles)})
+    set_cookie(request, response, SESSION_COOKIE, services.signer.session_with(request.cookies, staff=key))
     return response
 
 
-def console_of(request: web.Request, powers: dict[str, bool]) -> str:
+def console_of(request: web.Request, roles: tuple[str, ...]) -> str:
     """Where staff land after signing in without a page to return to: the console their role uses."""
     rooms = request.app[SERVICES].event.program.rooms
-    if powers.get("moderator") and rooms:
+    if "moderator" in roles and rooms:
         return f"/moderate/{rooms[0].slug}"
-    return "/curate" if powers.get("curator") else "/"
+    return "/curate" if "curator" in roles else "/"
 
 
 async def logout(request: web.Request) -> web.Response:
-    check_csrf(request, await request.post())
+    """Ends the staff session on the server too: a copy of the cookie opens nothing afterwards."""
+    check_csrf(request, await bodies.form(request))
+    if key := request.app[SERVICES].staff.key(request.cookies):
+        await request.app[SERVICES].staff.close(key)
     response = web.Response(status=303, headers={"Location": "/"})
     response.del_cookie(SESSION_COOKIE, path="/")
     return response

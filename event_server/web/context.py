@@ -1,14 +1,18 @@
 """Per-request context: language, identity, CSRF token; sets the attendee and language cookies."""
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
+
 from aiohttp import web
 
 from .. import i18n
-from ..core.permissions import Identity
 from ..services.identity import ATTENDEE_COOKIE, LANG_COOKIE
 from .auth import set_cookie
 from .keys import CSRF, IDENTITY, LANG, SERVICES
 from .security import csrf_token
+
+log = logging.getLogger(__name__)
 
 
 @web.middleware
@@ -18,11 +22,15 @@ async def request_context(request: web.Request, handler):
     query_lang = request.query.get("lang")
     request[LANG] = i18n.negotiate(query_lang, request.cookies.get(LANG_COOKIE),
                                    request.headers.get("Accept-Language", ""), services.event.program.event.languages)
-    identity = signer.identity(request.cookies)
+    try:
+        identity = await services.staff.identity(request.cookies)
+    except Exception:  # the database away: pages still show, without staff powers until it is back
+        log.warning("could not check a staff session; serving %s without its powers", request.path, exc_info=True)
+        identity = signer.identity(request.cookies)
     new_cookie = None
     if identity.attendee is None:
         attendee, new_cookie = signer.new_attendee()
-        identity = Identity(attendee, identity.moderator, identity.curator, identity.speaker)
+        identity = replace(identity, attendee=attendee)
     request[IDENTITY] = identity
     request[CSRF] = csrf_token(services.settings.secret_key, identity.attendee or "")
     response = await handler(request)

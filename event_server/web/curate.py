@@ -16,6 +16,7 @@ from ..core.model import ROLES
 from ..core.permissions import Can
 from ..services.open_call import Meeting
 from ..store.submissions import Entry
+from . import bodies
 from .auth import actor, requires
 from .gallery import send_upload
 from .keys import LANG, SERVICES
@@ -92,7 +93,7 @@ def _proposal(s: Entry, hung: gallery.HungWork | None, rooms, meetings: list[Mee
 
 
 async def _form(request: web.Request) -> dict[str, str]:
-    form = await request.post()
+    form = await bodies.form(request, bodies.FORM)  # a work's description and a letter to its author
     check_csrf(request, form)
     return {k: str(v) for k, v in form.items()}
 
@@ -126,7 +127,7 @@ async def reject(request: web.Request) -> web.Response:
 
 @requires(Can.CURATE)
 async def introduce(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await bodies.form(request, bodies.FORM)
     check_csrf(request, form)
     found = await _entry(request)
     profiles = [str(p) for p in form.getall("profile", [])]

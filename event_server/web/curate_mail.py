@@ -7,6 +7,7 @@ from aiohttp import web
 
 from ..core import outbox
 from ..core.permissions import Can
+from . import bodies
 from .auth import actor, requires
 from .keys import SERVICES
 from .render import render
@@ -29,6 +30,6 @@ async def letters(request: web.Request) -> web.Response:
 
 @requires(Can.CURATE)
 async def send_again(request: web.Request) -> web.Response:
-    check_csrf(request, await request.post())
+    check_csrf(request, await bodies.form(request))
     await request.app[SERVICES].open_call.send_again(request.match_info["mail"], actor=actor(request))
     raise web.HTTPSeeOther("/curate/mail")

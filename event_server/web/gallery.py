@@ -78,6 +78,7 @@ async def work(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     share = f"{base_url(request)}/gallery/{found.slug}/{this.slug}"
     index = [w.slug for w in found.works].index(this.slug)
+    await request.app[SERVICES].report.viewed(found.slug, this.slug)  # views per work, for the organisers' report
     return _render(request, "gallery_work.html", room=found, work=this, before=before, after=after, share=share,
                    position=index + 1)
 

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from ..core.permissions import Identity
 from ..services import Services
+from .static import StaticFiles
 
 
 class LiveStats(Protocol):
@@ -14,10 +15,12 @@ class LiveStats(Protocol):
 
     def connections(self) -> int: ...
     def people_in(self, room: str) -> int: ...
+    async def cluster_problem(self) -> str | None: ...
 
 
 SERVICES = web.AppKey("services", Services)
 LIVE_STATS = web.AppKey("live_stats", LiveStats)
+STATIC_FILES = web.AppKey("static_files", StaticFiles)
 
 # What the request-context middleware works out for every request.
 LANG = web.RequestKey("lang", str)

@@ -14,6 +14,7 @@ from ..core.ratelimit import Buckets, Rate
 from ..core.refusal import Refused
 from ..i18n import N_
 from ..services.open_call import Meeting
+from . import bodies
 from .keys import IDENTITY, LANG, SERVICES
 from .links import base_url
 from .render import render
@@ -137,7 +138,7 @@ async def _store(request: web.Request, call: OpenCall, fields: dict, upload: dic
 async def _read_form(request: web.Request, tmp: Path) -> tuple[dict, dict | None]:
     """Text fields, and the upload streamed to `tmp` with its type sniffed from the first bytes."""
     if request.content_type != "multipart/form-data":
-        return dict(await request.post()), None
+        return dict(await bodies.form(request, MAX_TEXT)), None
     fields, upload, text_bytes = {}, None, 0
     reader = await request.multipart()
     while (part := await reader.next()) is not None:
@@ -216,7 +217,7 @@ async def withdraw_page(request: web.Request) -> web.Response:
 
 
 async def withdraw(request: web.Request) -> web.Response:
-    check_csrf(request, await request.post())
+    check_csrf(request, await bodies.form(request))
     desk, found = await _withdrawing(request)
     await desk.withdraw(found.id)
     return render(request, "open_call_withdraw.html", entry=found, done=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from .. import i18n
+from ..core.qa import archive_open
 from ..core.timeline import on_now
-from .keys import SERVICES
+from ..media.recordings import captions_urls, recording_url
+from .keys import IDENTITY, LANG, SERVICES
 from .render import render
 
 
@@ -18,8 +21,10 @@ def setup(app: web.Application) -> None:
 
 async def index(request: web.Request) -> web.Response:
     event = request.app[SERVICES].event
-    live, upcoming = on_now(event.slots(), event.now())
-    return render(request, "index.html", live=live, upcoming=upcoming)
+    now, current = event.now(), event.slots()
+    live, upcoming = on_now(current, now)
+    return render(request, "index.html", live=live, upcoming=upcoming,
+                  archived=[s for s in current if archive_open(s, now)])
 
 
 async def schedule(request: web.Request) -> web.Response:
@@ -34,10 +39,15 @@ async def schedule(request: web.Request) -> web.Response:
 
 
 async def talk(request: web.Request) -> web.Response:
-    found = request.app[SERVICES].event.slot(request.match_info["slug"])
+    services = request.app[SERVICES]
+    found = services.event.slot(request.match_info["slug"])
     if found is None:
         raise web.HTTPNotFound()
-    return render(request, "talk.html", talk=found.talk, slot=found)
+    lang, program = request.get(LANG, "en"), services.event.program
+    return render(request, "talk.html", talk=found.talk, slot=found,
+                  archive=await services.questions.archive(request[IDENTITY], found.talk.slug),
+                  recording=recording_url(program, found.talk), captions=captions_urls(program, found.talk),
+                  votes=lambda n: i18n.ngettext(lang, "{n} vote", "{n} votes", n))
 
 
 async def speaker(request: web.Request) -> web.Response:

@@ -1,4 +1,5 @@
-"""Q&A pages and files: the livestream overlay and each talk's questions as CSV and JSON."""
+"""Q&A pages and files: the livestream overlay, each talk's questions as CSV and JSON, and hiding an
+answered question from the talk's archive (shown on the talk page, web/pages.py)."""
 from __future__ import annotations
 
 import csv
@@ -13,6 +14,7 @@ from ..core.permissions import Can
 from .auth import requires
 from .keys import LANG, SERVICES
 from .render import render
+from .security import check_csrf
 
 COLUMNS = ("id", "asked_at", "state", "on_air", "votes", "name", "text", "changed_at")
 # A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
@@ -23,6 +25,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/rooms/{slug}/overlay", overlay)
     app.router.add_get("/talks/{slug}/questions.csv", export_csv)
     app.router.add_get("/talks/{slug}/questions.json", export_json)
+    app.router.add_post("/talks/{slug}/archive/{question}", hide)
 
 
 async def overlay(request: web.Request) -> web.Response:
@@ -76,3 +79,13 @@ async def export_json(request: web.Request) -> web.Response:
             "questions": await _rows(request, talk)}
     return web.Response(text=json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json",
                         charset="utf-8", headers={"Cache-Control": "no-store"})
+
+
+@requires(Can.MODERATE)
+async def hide(request: web.Request) -> web.Response:
+    """A moderator hides an answered question from its talk's archive (hidden=1), or shows it again (hidden=0)."""
+    form = await request.post()
+    check_csrf(request, form)
+    talk = _talk(request)
+    await request.app[SERVICES].questions.hide(request.match_info["question"], form.get("hidden") == "1")
+    raise web.HTTPSeeOther(f"/talks/{talk.slug}#archive")

@@ -10,7 +10,7 @@ from aiohttp import web
 from .. import i18n
 from ..config.paths import TEMPLATES
 from ..core.model import Text
-from .keys import CSRF, IDENTITY, LANG, SERVICES
+from .keys import CSRF, IDENTITY, LANG, SERVICES, STATIC_FILES
 from .links import feed_url, google_calendar_url
 
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
@@ -49,7 +49,8 @@ def render(request: web.Request, template: str, status: int = 200, **context) ->
         lang_url=lang_url, instant=instant, program=event.program, event=event.program.event, now=event.now(),
         rehearsal=event.clock.rehearsal, event_shift=event.shift, count_texts=lambda: counts(lang),
         identity=request.get(IDENTITY), csrf=request.get(CSRF, ""), feed_url=feed_url,
-        google_calendar_url=google_calendar_url, at_ms=_at_ms, **context)
+        google_calendar_url=google_calendar_url, at_ms=_at_ms, static=request.app[STATIC_FILES].url,
+        import_map=request.app[STATIC_FILES].import_map, **context)
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
 

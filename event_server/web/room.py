@@ -9,6 +9,7 @@ from ..core.permissions import Can
 from ..services.event import slot_view
 from ..services.identity import SESSION_COOKIE
 from .auth import requires, set_cookie
+from .broadcast_scene import link_of
 from .keys import LANG, SERVICES
 from .render import render
 
@@ -38,8 +39,13 @@ async def room(request: web.Request) -> web.Response:
 
 @requires(Can.MODERATE, login=True)
 async def moderate(request: web.Request) -> web.Response:
-    return render(request, "moderate.html", errors=request.app[SERVICES].event.program_errors,
-                  **_room_context(request, request.match_info["room"]))
+    slug = request.match_info["room"]
+    context = _room_context(request, slug)
+    base = (request.app[SERVICES].settings.public_url or str(request.url.origin())).rstrip("/")
+    response = render(request, "moderate.html", errors=request.app[SERVICES].event.program_errors,
+                      stage_link=base + link_of(request, slug), **context)
+    response.headers["Cache-Control"] = "no-store"  # the stage link is in it
+    return response
 
 
 async def speak(request: web.Request) -> web.Response:

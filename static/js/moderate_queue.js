@@ -1,4 +1,5 @@
-// The moderators' live queue: approve, reject, put on air, mark answered, archive, restore, fix a typo.
+// The moderators' live queue: approve, reject, put on air, mark answered, archive, restore, fix a typo,
+// block the asker (after a confirmation: it cannot be undone from here).
 // Keyboard: j/k move, a approve, r reject, p on air / off air, d answered, x archive, z restore, e edit.
 import { call } from "/static/js/socket.js";
 import { count } from "/static/js/format.js";
@@ -28,7 +29,8 @@ function start(root) {
          el("p", { class: "qa-meta", text: q.name || t.anonymous })),
       el("div", { class: "qa-actions" },
          ...actions.map((a) => el("button", { class: `button qa-${a}`, type: "button", "data-action": a, text: t[a] })),
-         el("button", { class: "button qa-edit", type: "button", "data-action": "edit", text: t.edit })));
+         el("button", { class: "button qa-edit", type: "button", "data-action": "edit", text: t.edit }),
+         el("button", { class: "button qa-block", type: "button", "data-action": "block", text: t.block })));
   }
 
   // As shown, top to bottom (j/k walk it): on air, next up (the queue's top), waiting for approval, the
@@ -61,6 +63,12 @@ function start(root) {
   async function act(action, id) {
     const question = queue.questions.get(id);
     if (!question) return;
+    if (action === "block") {
+      if (!window.confirm(t.block_confirm)) return;
+      const reply = await call("qa:block", { question: id });  // the questions it hides arrive as qa:question
+      part("error").textContent = reply.ok ? "" : errorText(t, reply);
+      return;
+    }
     const payload = { question: id, action };
     if (action === "edit") {
       const text = window.prompt(t.edit_prompt, question.text);

@@ -65,3 +65,17 @@ async def test_the_open_call_and_the_curators_desk_in_use(start_server, browser,
         await page.goto(f"{server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
         found += await violations(page)
     assert found == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+async def test_the_report_the_archive_and_the_stage(start_server, browser, lang):
+    """After the day (every talk's archive open): the report, a talk's archive and the stage's credits."""
+    server = await start_server(first_talk_in=timedelta(hours=-9), audience_sample_seconds=1)
+    page = await browser.new_page(bypass_csp=True)
+    await sign_in(page, server.url, "mod-token")
+    await page.wait_for_timeout(1500)  # a sample or two for the chart
+    found = []
+    for path in ("/report", "/talks/opening", "/rooms/ml-art/stage"):
+        await page.goto(f"{server.url}{path}?lang={lang}")
+        found += await violations(page)
+    assert found == []

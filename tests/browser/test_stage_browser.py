@@ -10,6 +10,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.conftest import write_program
+from tests.live.qa_clients import Client
 from tests.live.roomclient import RoomClient
 
 YOUTUBE = ("youtube.com", "youtube-nocookie.com", "ytimg.com")
@@ -210,12 +211,9 @@ async def test_the_head_count_takes_russian_plural_forms(start_server, browser, 
     others = []
     try:
         for n, text in ((2, "2 смотрят"), (5, "5 смотрят"), (21, "21 смотрит")):
-            while len(others) + 1 < n:
-                client = RoomClient(server.url)
-                await client.__aenter__()
-                await client.join()
-                others.append(client)
+            while len(others) + 1 < n:  # people, each with the cookie of a page load (the count is of people)
+                others.append(await (await Client.attendee(server.url)).connect())
             await expect(count).to_have_text(text, timeout=15000)
     finally:
         for client in others:
-            await client.__aexit__(None, None, None)
+            await client.close()

@@ -91,7 +91,7 @@ def fetch(url: str) -> bytes:
 
 def assert_serves_the_event(url: str) -> None:
     page = fetch(url + "/rooms/ml-art?lang=ru").decode()
-    assert "ML Art" in page and 'src="/static/js/room.js"' in page
+    assert "ML Art" in page and 'src="/static/js/room.js?v=' in page
     assert fetch(url + "/static/css/site.css")
     assert fetch(url + CLIENT) == (ROOT / "static" / "vendor" / "socket.io.esm.min.js").read_bytes()
 

@@ -35,7 +35,8 @@ daemon off;
 master_process off;  # one process, as the user running the tests
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log info;
-events {{ worker_connections 512; }}
+worker_rlimit_nofile 16384;
+events {{ worker_connections 8192; }}  # bench/recordings_bench.py runs it too, with thousands of viewers
 http {{
     client_body_temp_path {prefix}/client_body;
     proxy_temp_path {prefix}/proxy;
@@ -45,6 +46,7 @@ http {{
     log_format upstream '$remote_addr "$request" $status $upstream_addr';
     access_log {prefix}/access.log upstream;
     include {prefix}/event_server.conf;
+    include {prefix}/origin.conf;
 }}
 """
 LINE = re.compile(r'(?P<remote>\S+) "(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) (?P<upstream>\S+)')
@@ -60,14 +62,17 @@ class Logged:
 
 
 class Nginx:
-    def __init__(self, prefix: Path, upstreams: list[str]):
+    def __init__(self, prefix: Path, upstreams: list[str], program_dir: Path = ROOT / "program", origin: str = ""):
+        """`origin`: another server block (e.g. deploy/nginx-origin.conf with its variables filled in)."""
         self.prefix, self.port = prefix, free_port()
         prefix.mkdir(parents=True, exist_ok=True)
         # what envsubst does in the nginx image: fill in the variables given, leave nginx's own alone
         site = Template(SITE.read_text()).safe_substitute(
-            EVENT_SERVER_1=upstreams[0], EVENT_SERVER_2=upstreams[1], LISTEN=f"127.0.0.1:{self.port}")
+            EVENT_SERVER_1=upstreams[0], EVENT_SERVER_2=upstreams[1], LISTEN=f"127.0.0.1:{self.port}",
+            PROGRAM_DIR=str(program_dir.resolve()))
         assert "${" not in site, "deploy/nginx.conf uses a variable the stack does not set"
         (prefix / "event_server.conf").write_text(site)
+        (prefix / "origin.conf").write_text(origin)
         (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix))
         self.process: subprocess.Popen | None = None
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -83,11 +84,10 @@ def shared_event(folder: Path, database_url: str, redis_url: str, **settings: st
     return program, env
 
 
-@pytest.fixture(scope="module")
-def workers(tmp_path_factory, module_postgres, redis_url):
-    """Workers A and B of one event, its first talk's Q&A on."""
-    folder = tmp_path_factory.mktemp("cluster")
-    program, env = shared_event(folder, module_postgres, redis_url, QA_ASK_INTERVAL="0")
+@contextmanager
+def two_workers(folder: Path, database_url: str, redis_url: str):
+    """Workers A and B of one event, its first talk's Q&A on, killed on leaving."""
+    program, env = shared_event(folder, database_url, redis_url, QA_ASK_INTERVAL="0")
     made = [Worker(name, program, env, folder / name) for name in ("a", "b")]
     try:
         made[0].start()  # the first one runs the migrations; the second finds them done
@@ -96,6 +96,12 @@ def workers(tmp_path_factory, module_postgres, redis_url):
     finally:
         for worker in made:
             worker.kill()
+
+
+@pytest.fixture(scope="module")
+def workers(tmp_path_factory, module_postgres, redis_url):
+    with two_workers(tmp_path_factory.mktemp("cluster"), module_postgres, redis_url) as made:
+        yield made
 
 
 @pytest.fixture

@@ -36,12 +36,16 @@ ROUTES = {
     ("GET", "/rooms/{slug}.ics"): ("/rooms/main.ics", Can.WATCH),
     ("GET", "/rooms/{slug}"): ("/rooms/main", Can.WATCH),
     ("GET", "/rooms/{slug}/overlay"): ("/rooms/main/overlay", Can.WATCH),
+    ("GET", "/rooms/{slug}/stage"): ("/rooms/main/stage", Can.STAGE),
+    ("GET", "/stage/{token}"): ("/stage/not-a-token", Can.WATCH),
     ("GET", "/moderate/{room}"): ("/moderate/main", Can.MODERATE),
     ("GET", "/speak/{token}"): ("/speak/not-a-token", Can.WATCH),
     ("GET", "/recordings/{slug}"): ("/recordings/t1", Can.WATCH),
     ("GET", "/recordings/{slug}/captions/{lang}.vtt"): ("/recordings/t1/captions/en.vtt", Can.WATCH),
+    ("GET", "/recordings/{slug}/hls/{name}"): ("/recordings/t1/hls/index.m3u8", Can.WATCH),
     ("GET", "/talks/{slug}/questions.csv"): ("/talks/t1/questions.csv", Can.READ_TALK_QUEUE),
     ("GET", "/talks/{slug}/questions.json"): ("/talks/t1/questions.json", Can.READ_TALK_QUEUE),
+    ("POST", "/talks/{slug}/archive/{question}"): ("/talks/t1/archive/none", Can.MODERATE),
     ("GET", "/gallery"): ("/gallery", Can.WATCH),
     ("GET", "/gallery/{room}"): ("/gallery/none", Can.WATCH),
     ("GET", "/gallery/{room}/{work}"): ("/gallery/none/none", Can.WATCH),
@@ -61,7 +65,12 @@ ROUTES = {
     ("POST", "/curate/pairings/{pairing}"): ("/curate/pairings/PR-NONE", Can.CURATE),
     ("GET", "/curate/mail"): ("/curate/mail", Can.CURATE),
     ("POST", "/curate/mail/{mail}/send-again"): ("/curate/mail/none/send-again", Can.CURATE),
+    ("GET", "/report"): ("/report", Can.MODERATE),
+    ("GET", "/report.csv"): ("/report.csv", Can.MODERATE),
+    ("GET", "/report.json"): ("/report.json", Can.MODERATE),
     ("GET", "/healthz"): ("/healthz", Can.WATCH),
+    ("GET", "/readyz"): ("/readyz", Can.WATCH),
+    # METRICS_TOKEN, not a role, opens it: every role without the token gets a 401 (tests/live/test_ops.py)
     ("GET", "/metrics"): ("/metrics", Can.WATCH),
 }
 # event → (a payload, the capability it needs)
@@ -74,6 +83,7 @@ ACTIONS = {
     "qa:unvote": ({"question": "none"}, Can.ATTEND),
     "qa:withdraw": ({"question": "none"}, Can.ATTEND),
     "qa:moderate": ({"question": "none", "action": "approve"}, Can.MODERATE),
+    "qa:block": ({"question": "none"}, Can.MODERATE),
     "schedule:adjust": ({"action": "delay", "talk": "t2", "minutes": 1}, Can.MODERATE),
     "room:react": ({"room": "main", "kind": "👏"}, Can.ATTEND),
 }
@@ -85,7 +95,7 @@ ROLES = {"attendee": Identity("x"), "speaker": Identity("x", speaker="ada"),
 @pytest.fixture
 async def server(tmp_path, start_server):
     return await start_server(program(tmp_path, premoderation=False), first_talk_in=timedelta(seconds=-70),
-                              qa_ask_interval=0)
+                              qa_ask_interval=0, metrics_token="scrape-token")
 
 
 def _static(resource) -> bool:
@@ -100,16 +110,21 @@ async def test_every_route_declares_the_capability_its_row_says(server):
     assert {key: needs for key, needs in found.items()} == {key: row[1] for key, row in ROUTES.items()}
 
 
-def _session_cookie(server, who: Identity) -> dict:
-    powers = {k: v for k, v in (("moderator", who.moderator), ("curator", who.curator), ("speaker", who.speaker)) if v}
-    return {"es_session": server.server.app[SERVICES].signer.session.dumps(powers)} if powers else {}
+async def _session_cookie(server, who: Identity) -> dict:
+    """A speaker's link, or a real staff session signed in with the role's token."""
+    services = server.server.app[SERVICES]
+    powers: dict = {"speaker": who.speaker} if who.speaker else {}
+    token = "mod-token" if who.moderator else "cur-token" if who.curator else None
+    if token:
+        powers["staff"] = (await services.staff.open(token))[0]
+    return {"es_session": services.signer.session.dumps(powers)} if powers else {}
 
 
 @pytest.mark.parametrize("role", list(ROLES))
 async def test_each_role_gets_exactly_the_routes_its_capabilities_allow(server, role):
     who = ROLES[role]
     jar = aiohttp.CookieJar(unsafe=True)  # keep the attendee cookie of 127.0.0.1: the CSRF token is bound to it
-    async with aiohttp.ClientSession(cookies=_session_cookie(server, who), cookie_jar=jar) as session:
+    async with aiohttp.ClientSession(cookies=await _session_cookie(server, who), cookie_jar=jar) as session:
         async with session.get(server.url + "/login") as page:  # the attendee cookie and a CSRF token
             csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
         for (method, route), (path, needs) in ROUTES.items():
@@ -132,7 +147,7 @@ async def test_every_socket_action_declares_the_capability_its_row_says(server):
 async def test_each_role_may_send_exactly_the_actions_its_capabilities_allow(server, role):
     who = ROLES[role]
     page = await Client.attendee(server.url)
-    cookie = "; ".join([page.cookie] + [f"{k}={v}" for k, v in _session_cookie(server, who).items()])
+    cookie = "; ".join([page.cookie] + [f"{k}={v}" for k, v in (await _session_cookie(server, who)).items()])
     client = await Client(server.url, cookie).connect()
     try:
         for event, (payload, needs) in ACTIONS.items():

@@ -49,7 +49,8 @@ async def test_export_is_private_and_spreadsheet_safe(tmp_path, start_server):
                                                "Как обучали модель?"]
     assert {r["name"] for r in rows} == {"'-Ада"} and {r["state"] for r in rows} == {"approved"}
 
-    moderator = {"es_session": session.dumps({"moderator": True})}
+    staff = (await server.server.app[SERVICES].staff.open("mod-token"))[0]  # a real sign-in
+    moderator = {"es_session": session.dumps({"staff": staff})}
     async with aiohttp.ClientSession(cookies=moderator) as mod, mod.get(url + ".json") as response:
         assert response.status == 200
         data = await response.json()

@@ -44,3 +44,14 @@ def test_uploaded_images_must_decode(tmp_path):
     fake = tmp_path / "fake.png"
     fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really")
     assert "could not be read" in thumbnails.verify_image(fake)
+
+
+def test_images_above_the_megapixel_cap_are_refused_before_decoding(tmp_path):
+    """70 MP in a few kilobytes: Pillow itself would only refuse at twice its limit (120 MP)."""
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (10_000, 7_000)).save(bomb)
+    assert bomb.stat().st_size < 100_000
+    assert thumbnails.verify_image(bomb) == thumbnails.TOO_MANY_PIXELS
+    at_cap = tmp_path / "cap.png"
+    Image.new("1", (10_000, 6_000)).save(at_cap)
+    assert thumbnails.verify_image(at_cap) is None

@@ -7,7 +7,8 @@ import pytest
 from event_server.core import qa
 from event_server.core.model import QaSettings
 from event_server.core.permissions import Identity
-from event_server.core.ratelimit import Buckets, Rate
+from event_server.core.ratelimit import Buckets, Rate, give_back_all, take_all
+from event_server.core.refusal import Refused
 from event_server.core.timeline import slots
 from event_server.loader import load_program
 from tests.conftest import write_program
@@ -125,3 +126,30 @@ def test_token_buckets():
     assert all(Buckets(Rate.per(0)).take("a", 1.0) == 0 for _ in range(100))  # 0 per second: no limit
     five.prune(100)
     assert len(five) == 0  # full buckets are forgotten
+
+
+def test_an_action_limited_by_two_buckets_spends_from_neither_when_one_refuses():
+    person, address = Buckets(Rate.every(15)), Buckets(Rate.every(15, burst=3))
+    assert take_all([(person, "spammer"), (address, "nat")], 0) == 0
+    assert take_all([(person, "spammer"), (address, "nat")], 1) == pytest.approx(14)
+    assert take_all([(person, "spammer"), (address, "nat")], 2) == pytest.approx(13)
+    # the spammer's refusals left the address's allowance for the neighbours
+    assert take_all([(person, "alice"), (address, "nat")], 3) == 0
+    assert take_all([(person, "bob"), (address, "nat")], 3) == 0
+    give_back_all([(person, "bob"), (address, "nat")], 3)  # bob's question was refused after all (e.g. too short)
+    assert take_all([(person, "bob"), (address, "nat")], 3) == 0
+    assert take_all([(person, "carol"), (address, "nat")], 3) > 0  # now the address has given its three
+
+
+def test_the_archive_opens_when_the_qa_ends_and_keeps_answered_questions(program):
+    first = slots(program)[0]
+    assert not qa.archive_open(first, first.end - timedelta(seconds=1))
+    assert qa.archive_open(first, first.end)
+    answered = [question(id="a", state="answered", votes=1, created_ms=1), question(id="b", state="answered", votes=4),
+                question(id="c", state="approved", votes=9), question(id="d", state="archived", votes=9)]
+    assert [(q.id, hidden) for q, hidden in qa.archived(answered, {"b"}, moderator=False)] == [("a", False)]
+    assert [(q.id, hidden) for q, hidden in qa.archived(answered, {"b"}, moderator=True)] == [("b", True), ("a", False)]
+    qa.check_hide(answered[0])
+    with pytest.raises(Refused) as refused:
+        qa.check_hide(answered[2])
+    assert refused.value.code == "wrong_state"

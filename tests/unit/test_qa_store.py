@@ -34,15 +34,22 @@ async def test_the_same_text_twice_from_one_attendee_is_refused(db):
     assert [q.id for q in await questions.of_talk(db, "t1")] == ["q1", "q3"]
 
 
-async def test_one_vote_per_attendee(db):
+async def test_one_vote_per_attendee_and_a_cap_per_address(db):
     await questions.create(db, new())
-    assert await questions.vote(db, "q1", "bob", 2000) == 1
-    assert await questions.vote(db, "q1", "bob", 2001) is None
-    assert await questions.vote(db, "q1", "carol", 2002) == 2
+    assert await questions.vote(db, "q1", "bob", "home", 2, 2000) == 1
+    with pytest.raises(Refused, match="already voted"):
+        await questions.vote(db, "q1", "bob", "home", 2, 2001)
+    assert await questions.vote(db, "q1", "carol", "home", 2, 2002) == 2
+    with pytest.raises(Refused) as refused:  # a third attendee at the same address: over its cap of 2
+        await questions.vote(db, "q1", "dave", "home", 2, 2003)
+    assert refused.value.code == "address_limit"
+    assert await questions.vote(db, "q1", "erin", "office", 2, 2004) == 3
+    assert await questions.vote(db, "q1", "dave", "home", 0, 2005) == 4  # 0: no cap
     assert await questions.voted(db, "t1", "bob") == {"q1"}
-    assert await questions.unvote(db, "q1", "bob") == 1
-    assert await questions.unvote(db, "q1", "bob") is None
-    assert (await questions.get(db, "q1")).votes == 1
+    assert await questions.unvote(db, "q1", "bob") == 3
+    with pytest.raises(Refused, match="not voted"):
+        await questions.unvote(db, "q1", "bob")
+    assert (await questions.get(db, "q1")).votes == 3
 
 
 async def test_one_on_air_per_room_and_changes_are_logged(db):

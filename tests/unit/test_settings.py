@@ -67,7 +67,7 @@ def documented_settings() -> set[str]:
     """The variables named in the first column of the README's settings table."""
     table = ROOT.joinpath("README.md").read_text().split("## Settings", 1)[1].split("\n## ", 1)[0]
     return {name for row in table.splitlines() if row.startswith("| `")
-            for name in re.findall(r"`([A-Z_]+)`", row.split("|")[1])}
+            for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", row.split("|")[1])}
 
 
 def test_the_readme_documents_every_variable_the_server_reads():
@@ -83,6 +83,10 @@ def test_the_readme_documents_every_variable_the_server_reads():
     ("QA_ASK_INTERVAL", "15s", "QA_ASK_INTERVAL must be a number of seconds, 0 or more (0: no limit), got '15s'"),
     ("QA_VOTES_PER_SECOND", "nan", "QA_VOTES_PER_SECOND must be a number, 0 or more (0: no limit), got 'nan'"),
     ("WS_COMPRESSION", "maybe", "WS_COMPRESSION must be 1, true, yes or on (or 0, false, no, off), got 'maybe'"),
+    ("AUDIENCE_SAMPLE_SECONDS", "0", "AUDIENCE_SAMPLE_SECONDS must be a number of seconds, 1 or more, got '0'"),
+    ("LOG_LEVEL", "loud", "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'loud'"),
+    ("LOG_FORMAT", "xml", "LOG_FORMAT must be text or json, got 'xml'"),
+    ("METRICS_PORT", "0", "METRICS_PORT must be a whole number from 1 to 65535, got '0'"),
 ])
 def test_a_bad_value_is_an_error_that_names_the_variable(name, value, message):
     with pytest.raises(ValueError) as error:

@@ -100,13 +100,14 @@ def concrete_paths(server, refs: dict) -> dict[str, list[str]]:
         + ["/gallery/latent/dreaming-paintings"],
         "/open-call": ["/open-call", "/open-call?kind=idea", "/open-call?kind=profile"],
         "/open-call/withdraw/{token}": [refs["withdraw"]],
-        "/healthz": ["/healthz"], "/metrics": ["/metrics"],
+        "/healthz": ["/healthz"], "/readyz": ["/readyz"],
     }
 
 
 # Public routes that serve files or are not pages: pictures, media, uploads (checked by their tests).
-NOT_PAGES = {"/recordings/{slug}", "/recordings/{slug}/captions/{lang}.vtt", r"/gallery/{room}/{work}/thumb-{width}.{fmt}", "/uploads/{name}",
-             "/open-call/sent/{ref}"}  # this one is only its sender's: read below with their cookies
+NOT_PAGES = {"/recordings/{slug}", "/recordings/{slug}/captions/{lang}.vtt", "/recordings/{slug}/hls/{name}", r"/gallery/{room}/{work}/thumb-{width}.{fmt}", "/uploads/{name}",
+             "/open-call/sent/{ref}",  # this one is only its sender's: read below with their cookies
+             "/metrics", "/stage/{token}"}  # these check their own token: refused to a visitor
 
 
 async def test_no_applicants_address_is_on_any_public_page(rehearsal):
