@@ -19,7 +19,9 @@ Scenarios (--scenarios, comma list; default wave,storm,qa,node):
          the same wave each time (the generator uncapped): arrivals/s completed, and the ratios to one worker
 
 The real server runs on SQLite in a temporary DATA_DIR (scale: a fresh PostgreSQL database from --pg and
-Redis from --redis), with QA_ASK_INTERVAL=0 so the bench can ask its questions at once. Prints a markdown
+Redis from --redis), with QA_ASK_INTERVAL=0 so the bench can ask its questions at once and
+QA_VOTES_PER_SECOND=0 because its 200 voters share one address (the limit per address would refuse
+bursts of late votes that an audience behind many addresses never sends). Prints a markdown
 table and, as the last line, one JSON object with every figure. Needs `npm ci --prefix bench` once.
 """
 from __future__ import annotations
@@ -82,16 +84,17 @@ def proc_stat(pids: list[int]) -> tuple[float, int]:
 
 
 def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
+    deadline, problem = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the server at {url} exited with {proc.returncode}")
         try:
             with urllib.request.urlopen(url + "/healthz", timeout=1):
                 return
-        except OSError:
+        except OSError as exc:
+            problem = exc
             time.sleep(0.2)
-    raise RuntimeError(f"the server at {url} did not answer /healthz within {timeout} s")
+    raise RuntimeError(f"the server at {url} did not answer /healthz within {timeout} s: {problem!r}")
 
 
 class Servers:
@@ -103,7 +106,8 @@ class Servers:
         start_at = (datetime.now(UTC) - timedelta(seconds=10)).isoformat()  # 5 s talk + 5 s: its Q&A is on
         code = Path(args.checkout).resolve() if args.checkout else ROOT  # whose event_server runs
         env = dict(os.environ, PYTHONPATH=str(code), DATA_DIR=str(self.tmp / "data"), SECRET_KEY=secrets.token_hex(16),
-                   MODERATOR_TOKEN="bench-moderator", QA_ASK_INTERVAL="0", START_AT=start_at)
+                   MODERATOR_TOKEN="bench-moderator", QA_ASK_INTERVAL="0", START_AT=start_at,
+                   QA_VOTES_PER_SECOND="0")  # the bench's voters share one address, an audience does not
         if workers > 1 or pg_url:
             env.update(DATABASE_URL=pg_url, REDIS_URL=args.redis)
         self.urls = [f"http://127.0.0.1:{port + i}" for i in range(workers)]
@@ -113,14 +117,14 @@ class Servers:
             self.procs.append(subprocess.Popen(
                 [sys.executable, "-m", "event_server", "serve", str(program), "--port", str(port + i)],
                 cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=open(self.tmp / f"worker-{i}.log", "w")))
-            if quota_ms:
-                self.groups.append(cap(self.procs[-1].pid, quota_ms, f"event-day-{os.getpid()}-{i}"))
             try:
-                wait_ready(self.urls[-1], self.procs[-1])
-            except RuntimeError:
-                log = (self.tmp / f"worker-{i}.log").read_text()[-3000:]
+                wait_ready(self.urls[i], self.procs[-1])
+            except RuntimeError as exc:
+                log = f"{exc}\n" + (self.tmp / f"worker-{i}.log").read_text()[-3000:]
                 self.stop()
                 raise RuntimeError(f"worker {i} did not start:\n{log}") from None
+            if quota_ms:  # once it serves: starting is not what is measured
+                self.groups.append(cap(self.procs[-1].pid, quota_ms, f"event-day-{os.getpid()}-{i}"))
         self.pids = [p.pid for p in self.procs]
 
     def stop(self) -> None:

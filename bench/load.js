@@ -94,7 +94,8 @@ function worker() {
         if (ok) { phase.done++; phase.last = Math.max(phase.last, Date.now()); } else phase.failed++;
         resolve();
       };
-      const timer = setTimeout(() => { finish(false); ws.terminate(); }, TIMEOUT_MS);
+      // gave up waiting: our own close, not the server dropping a joined socket
+      const timer = setTimeout(() => { finish(false); p.dropping = true; ws.terminate(); }, TIMEOUT_MS);
       const send = (event, payload) => ws.send(`42${ackId}${JSON.stringify([event, payload])}`);
       ws.on('message', (buf) => {
         const m = buf.toString();
@@ -132,6 +133,7 @@ function worker() {
 
   async function wave(spread, full, t0) {
     phase = fresh();
+    for (const p of people.values()) p.dropping = false;
     const n = mine.length;
     await Promise.all(mine.map(async (g, i) => {
       const due = t0 + (g * spread * 1000) / N;

@@ -7,6 +7,8 @@ only when the day changes. So `RoomStates` keeps, per room, its slots and the JS
 state that only the day decides (`talks`, `slots`), and on each join computes just the few fields that
 move with the clock (phase, offset, seconds left…) over the room's own slots. Any change of the day
 (`LiveEvent.on_change`: a moderator's override on any worker, a reloaded programme) drops the cache.
+A talk's part is also rebuilt every FRESH seconds: it names the recording's file by its mtime, and a
+file replaced on disk changes no programme.
 
 `Encoded` carries JSON made earlier; `Packet` is the socket.io packet class that splices it into the
 message (`socketio.AsyncServer(serializer=Packet)`), so the ack and the event use the same bytes.
@@ -14,7 +16,9 @@ message (`socketio.AsyncServer(serializer=Packet)`), so the ack and the event us
 from __future__ import annotations
 
 import json
+import math
 import secrets
+import time
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +26,8 @@ from socketio import packet
 
 from ..core.timeline import Slot, room_state
 from ..services.event import LiveEvent, slot_view
+
+FRESH = 30.0  # seconds a room's encoded talks and slots are reused without a change of the day
 
 
 class Encoded:
@@ -71,7 +77,8 @@ class RoomStates:
     def __init__(self, event: LiveEvent):
         self.event = event
         self.slots: dict[str, list[Slot]] = {}  # room → its effective slots
-        self.tails: dict[tuple[str, frozenset[str]], str] = {}  # (room, talks named) → '"talks":…,"slots":…}'
+        self.tails: dict[tuple[str, frozenset[str]], tuple[float, str]] = {}  # (room, talks named) →
+        # (monotonic time it was made, '"talks":…,"slots":…}')
         event.on_change(self.clear)
 
     def clear(self) -> None:
@@ -85,9 +92,10 @@ class RoomStates:
             room_slots = self.slots[room] = [s for s in self.event.slots() if s.talk.room == room]
         state = room_state(room_slots, room, now)
         named = frozenset(s for s in (state.talk, state.next_talk) if s)
-        tail = self.tails.get((room, named))
-        if tail is None:
-            tail = self.tails[room, named] = self._tail(room_slots, named)
+        made, tail = self.tails.get((room, named), (-math.inf, ""))
+        if time.monotonic() - made >= FRESH:
+            tail = self._tail(room_slots, named)
+            self.tails[room, named] = (time.monotonic(), tail)
         head = json.dumps({**state.as_dict(), "server_time": now.timestamp() * 1000}, separators=(",", ":"))
         return Encoded(head[:-1] + "," + tail)
 

@@ -70,3 +70,17 @@ async def test_a_stale_change_is_a_conflict(db):
     edited = replace(await questions.get(db, "q1"), text="How were the faces made?")
     await questions.change(db, await questions.get(db, "q1"), edited, "moderator:m", "edit", 2200)
     assert (await questions.log(db, "q1"))[-1].detail == "How were the faces made?"
+
+
+async def test_a_read_on_sqlite_is_one_trip_to_its_thread(tmp_path):
+    """Each trip to aiosqlite's thread waits for the GIL: a joiner's reads must not take three each."""
+    database = await open_database(f"sqlite:///{tmp_path / 'qa.sqlite3'}")
+    try:
+        await questions.create(database, new())
+        trips = []
+        real = database.conn._execute
+        database.conn._execute = lambda fn, *a, **k: trips.append(fn) or real(fn, *a, **k)
+        assert [q.id for q in await questions.of_talk(database, "t1")] == ["q1"]
+        assert len(trips) == 1
+    finally:
+        await database.close()
