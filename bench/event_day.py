@@ -107,7 +107,8 @@ class Servers:
         code = Path(args.checkout).resolve() if args.checkout else ROOT  # whose event_server runs
         env = dict(os.environ, PYTHONPATH=str(code), DATA_DIR=str(self.tmp / "data"), SECRET_KEY=secrets.token_hex(16),
                    MODERATOR_TOKEN="bench-moderator", QA_ASK_INTERVAL="0", START_AT=start_at,
-                   QA_VOTES_PER_SECOND="0")  # the bench's voters share one address, an audience does not
+                   QA_VOTES_PER_SECOND="0",  # the bench's voters share one address, an audience does not
+                   SOCKETS_PER_ADDRESS="0")  # every attendee comes from 127.0.0.1: no per-address cap
         if workers > 1 or pg_url:
             env.update(DATABASE_URL=pg_url, REDIS_URL=args.redis)
         self.urls = [f"http://127.0.0.1:{port + i}" for i in range(workers)]
