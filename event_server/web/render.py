@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
@@ -44,14 +45,21 @@ def render(request: web.Request, template: str, status: int = 200, **context) ->
         query = dict(request.query, lang=target)
         return f"{request.path}?{urlencode(query)}"
 
-    html = ENV.get_template(template).render(
+    helpers = dict(
         request=request, lang=lang, _=lambda message, **v: i18n.gettext(lang, message, **v), t=t, local=local,
         lang_url=lang_url, instant=instant, program=event.program, event=event.program.event, now=event.now(),
         rehearsal=event.clock.rehearsal, event_shift=event.shift, count_texts=lambda: counts(lang),
         identity=request.get(IDENTITY), csrf=request.get(CSRF, ""), feed_url=feed_url,
         google_calendar_url=google_calendar_url, at_ms=_at_ms, static=request.app[STATIC_FILES].url,
-        import_map=request.app[STATIC_FILES].import_map, **context)
+        import_map=request.app[STATIC_FILES].import_map)
+    html = ENV.get_template(template).render(helpers | context)  # the context may stand in for a helper
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+
+def page_json(value: Any) -> str:
+    """`value` as the templates' `tojson` filter writes it into a page."""
+    return str(jinja2.utils.htmlsafe_json_dumps(value, dumps=ENV.policies["json.dumps_function"],
+                                                **ENV.policies["json.dumps_kwargs"]))
 
 
 def _at_ms(ms: int) -> datetime:

@@ -12,9 +12,11 @@ from .auth import requires, set_cookie
 from .broadcast_scene import link_of
 from .keys import LANG, SERVICES
 from .render import render
+from .room_page import ROOM_PAGES, RoomPages
 
 
 def setup(app: web.Application) -> None:
+    app[ROOM_PAGES] = RoomPages(app[SERVICES].event)
     app.router.add_get("/rooms/{slug}", room)
     app.router.add_get("/moderate/{room}", moderate)
     app.router.add_get("/speak/{token}", speak)
@@ -34,7 +36,7 @@ def _room_context(request: web.Request, slug: str) -> dict:
 
 
 async def room(request: web.Request) -> web.Response:
-    return render(request, "room.html", **_room_context(request, request.match_info["slug"]))
+    return request.app[ROOM_PAGES].page(request, _room_context(request, request.match_info["slug"]))
 
 
 @requires(Can.MODERATE, login=True)
