@@ -89,8 +89,8 @@ class QuestionDesk:
         if found is None:
             return {"room": room, "talk": None, "title": {}, "open": False, "questions": [], "mine": [], "voted": []}
         viewer = self.viewer(who, found.slug)
-        shown = qa.ordered(q for q in await questions.of_talk(self.store, found.slug) if qa.visible(q, viewer))
-        voted = await questions.voted(self.store, found.slug, who.attendee) if who.attendee else set()
+        every, voted = await questions.of_talk_voted_by(self.store, found.slug, who.attendee)
+        shown = qa.ordered(q for q in every if qa.visible(q, viewer))
         return {"room": room, "talk": found.slug, "title": dict(found.title.values), "privileged": viewer.privileged,
                 "open": self.is_open(found), "questions": [qa.view(q) for q in shown],
                 "mine": [q.id for q in shown if q.author == who.attendee],

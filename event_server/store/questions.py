@@ -97,10 +97,13 @@ async def on_air(db: Queries, room: str) -> Question | None:
     return _question(row) if row else None
 
 
-async def voted(db: Queries, talk: str, attendee: str) -> set[str]:
-    rows = await db.fetch("SELECT v.question FROM votes v JOIN questions q ON q.id = v.question "
-                          "WHERE q.talk = ? AND v.attendee = ?", talk, attendee)
-    return {r["question"] for r in rows}
+async def of_talk_voted_by(db: Queries, talk: str, attendee: str | None) -> tuple[list[Question], set[str]]:
+    """The talk's questions (as `of_talk`) and those `attendee` voted for, in one read: every joiner's
+    snapshot reads them, thousands a minute when a room opens."""
+    rows = await db.fetch(f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM votes WHERE votes.question = questions.id "
+                          "AND votes.attendee = ?) AS voted FROM questions WHERE talk = ? ORDER BY created_ms, id",
+                          attendee or "", talk)  # no attendee: "" is nobody's id
+    return [_question(r) for r in rows], {r["id"] for r in rows if r["voted"]}
 
 
 async def vote(db: Database, question: str, attendee: str, address: str, per_address: int, now_ms: int) -> int:

@@ -107,3 +107,29 @@ async def test_a_recording_replaced_on_disk_reaches_joiners_within_a_while(start
     async with RoomClient(server.url) as two:
         after = (await two.join())["state"]["talks"]["a"]["file"]
     assert before != after == f"/recordings/a?v={clip.stat().st_mtime_ns}"
+
+
+async def test_a_joiners_queue_with_their_own_votes_is_one_read(start_server, tmp_path):
+    server = await start_server(short_day(tmp_path, first_seconds=2, qa=4), first_talk_in=timedelta(seconds=-10),
+                                qa_ask_interval=0)
+    alice, bob = await Client.attendee(server.url), await Client.attendee(server.url)
+    moderator = Client(server.url, auth={"token": "mod-token"})
+    await alice.connect(), await bob.connect(), await moderator.connect()
+    try:
+        asked = [(await alice.call("qa:ask", {"talk": "a", "text": text}))["question"]["id"]
+                 for text in ("What did the model learn first?", "Which dataset did you use?")]
+        for question in asked:
+            assert (await moderator.call("qa:moderate", {"question": question, "action": "approve"}))["ok"]
+        assert (await bob.call("qa:vote", {"question": asked[1]}))["ok"]
+        store, reads = server.services.store, []
+        real = store.fetch
+        store.fetch = lambda *a: reads.append(a[0]) or real(*a)
+        try:
+            listed = await bob.call("qa:list", {"talk": "a"})
+        finally:
+            del store.fetch
+        assert sorted(q["id"] for q in listed["questions"]) == sorted(asked)
+        assert listed["voted"] == [asked[1]] and listed["mine"] == []
+        assert len(reads) == 1  # the questions and this attendee's votes together, not two reads per joiner
+    finally:
+        await alice.close(), await bob.close(), await moderator.close()

@@ -45,7 +45,10 @@ async def test_one_vote_per_attendee_and_a_cap_per_address(db):
     assert refused.value.code == "address_limit"
     assert await questions.vote(db, "q1", "erin", "office", 2, 2004) == 3
     assert await questions.vote(db, "q1", "dave", "home", 0, 2005) == 4  # 0: no cap
-    assert await questions.voted(db, "t1", "bob") == {"q1"}
+    await questions.create(db, new(id="q2", text="And the music?"))
+    listed, voted = await questions.of_talk_voted_by(db, "t1", "bob")  # the snapshot's one read
+    assert [q.id for q in listed] == ["q1", "q2"] and voted == {"q1"}
+    assert (await questions.of_talk_voted_by(db, "t1", None))[1] == set()
     assert await questions.unvote(db, "q1", "bob") == 3
     with pytest.raises(Refused, match="not voted"):
         await questions.unvote(db, "q1", "bob")
