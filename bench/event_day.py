@@ -21,7 +21,8 @@ Scenarios (--scenarios, comma list; default wave,storm,qa,node):
 The real server runs on SQLite in a temporary DATA_DIR (scale: a fresh PostgreSQL database from --pg and
 Redis from --redis), with QA_ASK_INTERVAL=0 so the bench can ask its questions at once and
 QA_VOTES_PER_SECOND=0 because its 200 voters share one address (the limit per address would refuse
-bursts of late votes that an audience behind many addresses never sends). Prints a markdown
+bursts of late votes that an audience behind many addresses never sends), and SOCKETS_PER_ADDRESS=0
+because every attendee it drives comes from 127.0.0.1. Prints a markdown
 table and, as the last line, one JSON object with every figure. Needs `npm ci --prefix bench` once.
 """
 from __future__ import annotations
