@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
 from ..services.event import LiveEvent
-from .keys import CSRF, IDENTITY, LANG, SERVICES
+from .keys import CSRF, IDENTITY, LANG
 from .links import base_url
 from .render import page_json, render
 
@@ -47,6 +46,7 @@ class RoomPages:
         mark = "es-" + secrets.token_hex(8)  # nobody can put it in a page: it is made here, per process
         self.holes = {"now": mark + "-now", "payload": mark + "-payload", "csrf": mark + "-csrf"}
         # the payload is JSON in the page: its marker is written as a JSON string, quotes and all
+        # (no attendee's room page carries a CSRF token today; if one ever does, it is still their own)
         markers = [self.holes["now"], f'"{self.holes["payload"]}"', self.holes["csrf"]]
         self.cut = re.compile("(" + "|".join(markers) + ")")
         self.kept: dict[tuple, tuple[float, list[str]]] = {}  # key → (monotonic time made, pieces)
@@ -65,7 +65,7 @@ class RoomPages:
             if len(self.kept) >= LIMIT:
                 self.kept.clear()
             self.kept[key] = (time.monotonic(), pieces)
-        now: datetime = request.app[SERVICES].event.now()
+        now = self.event.now()
         values = {self.holes["now"]: now.isoformat(), f'"{self.holes["payload"]}"': page_json(context["payload"]),
                   self.holes["csrf"]: request.get(CSRF, "")}
         html = "".join(values[piece] if i % 2 else piece for i, piece in enumerate(pieces))
