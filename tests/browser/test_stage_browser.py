@@ -16,12 +16,17 @@ from tests.live.roomclient import RoomClient
 YOUTUBE = ("youtube.com", "youtube-nocookie.com", "ytimg.com")
 DESKTOPS = [(1280, 800), (1366, 768), (1920, 1080)]
 PHONE = (390, 844)
+SMALL_PHONE = {"width": 360, "height": 780}
 # the 2020 opening: 14:00, a 3-minute premiere, 3 minutes of Q&A, the next talk at 14:11 (counted down from 14:08)
 PHASES = {"countdown": timedelta(seconds=60), "premiere": timedelta(seconds=-60), "qa": timedelta(seconds=-215),
           "break": timedelta(seconds=-400)}
 INSIDE = """(selector) => { const el = document.querySelector(selector); if (!el || !el.offsetParent) return null;
   const r = el.getBoundingClientRect();
   return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5; }"""
+# the visible children of a card that stick out of its box (a card inside the 16:9 screen clips them)
+STICKING_OUT = """(selector) => { const card = document.querySelector(selector), box = card.getBoundingClientRect();
+  return [...card.children].filter((el) => el.offsetParent).filter((el) => { const r = el.getBoundingClientRect();
+    return r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5; }).map((el) => el.textContent.trim()); }"""
 
 
 async def a_busy_queue(url: str, talk: str = "opening", pin: bool = True) -> None:
@@ -69,6 +74,10 @@ async def test_the_stage_the_question_box_the_question_on_air_and_the_queue_are_
     await page.evaluate("window.scrollTo(0, 0)")
     assert await page.evaluate(INSIDE, wanted[0])
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    if phase in ("countdown", "break"):  # the whole card, kicker to start time, inside a small phone's screen
+        await page.set_viewport_size(SMALL_PHONE)
+        assert await page.evaluate(STICKING_OUT, "[data-countdown-card]") == []
+        await page.set_viewport_size(dict(zip(("width", "height"), PHONE, strict=True)))
     await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # down at the day's timeline
     await page.locator("[data-ask-jump]").click()
     await expect(page.locator("#qa-text")).to_be_focused()
@@ -109,6 +118,13 @@ async def test_youtube_unreachable_shows_a_card_and_the_qa_still_works(start_ser
     assert blocked  # the page did try YouTube
     video = "othTjSowvqY" if phase == "qa" else "VdgYqOoqL1s"  # the livestream, the trailer
     assert await fallback.get_by_role("link").get_attribute("href") == f"https://www.youtube.com/watch?v={video}"
+    for lang in ("en", "ru"):  # on a phone the card's words and button stay inside the small screen
+        await page.set_viewport_size(SMALL_PHONE)
+        await page.goto(f"{server.url}/rooms/ml-art?lang={lang}")
+        await expect(fallback).to_be_visible(timeout=8000)
+        assert await page.evaluate(STICKING_OUT, card) == [], lang
+    await page.set_viewport_size({"width": 1280, "height": 800})
+    await page.goto(f"{server.url}/rooms/ml-art?lang=en")  # the language is remembered: back to English
     if phase == "qa":  # beside the card, the Q&A goes on
         await page.fill("#qa-text", "Can we still ask while YouTube is blocked?")
         await page.click("[data-qa-ask] button[type=submit]")
