@@ -5,10 +5,11 @@ page does (bench/load.js), and the Node reference (bench/node_server.js) for the
     .venv/bin/python bench/event_day.py --scenarios scale --clients 3000 --spread 5 --quota-ms 35
     .venv/bin/python bench/event_day.py --quick          # the smoke: 100 attendees, a few seconds
     .venv/bin/python bench/event_day.py --scenarios wave,storm --checkout ../before   # an older commit's server
+                                                             # and attendees (its own bench/load.js)
 
 Scenarios (--scenarios, comma list; default wave,storm,qa,node):
   wave   N attendees open the room within --spread s (GET /rooms/ml-art for the cookie, a websocket with it,
-         room:join, qa:list, 8 × clock:sync): server CPU per arrival (from /proc/<pid>/stat, over the wave and
+         room:join, 2 × clock:sync, as static/js/room.js does): server CPU per arrival (from /proc/<pid>/stat, over the wave and
          2 s after it), time to the first room:state p50/p99/max, error acks, failed connections,
          disconnects; and RSS per idle attendee (server RSS after the wave minus before, over N)
   storm  then every socket drops and all come back within 10 s with their cookies and join again
@@ -167,13 +168,19 @@ def cap(pid: int, quota_ms: float, name: str) -> Path:
     return group
 
 
+def attendees_of(args) -> Path:
+    """The attendees that go with the server measured: an older checkout's room page made other calls."""
+    return (Path(args.checkout).resolve() if args.checkout else ROOT) / "bench" / "load.js"
+
+
 class Attendees:
     """bench/load.js: one phase per command, one JSON result line per phase."""
 
-    def __init__(self, urls: list[str], clients: int, gen_workers: int):
-        cmd = ["node", str(HERE / "load.js"), "--url", ",".join(urls), "--clients", str(clients),
-               "--room", ROOM, "--talk", TALK, "--workers", str(gen_workers)]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    def __init__(self, urls: list[str], clients: int, gen_workers: int, script: Path = HERE / "load.js"):
+        cmd = ["node", str(script), "--url", ",".join(urls), "--clients", str(clients),
+               "--room", ROOM, "--workers", str(gen_workers)]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                     env=dict(os.environ, NODE_PATH=str(HERE / "node_modules")))
         assert json.loads(self.proc.stdout.readline()).get("ready")
 
     def run(self, **command) -> dict:
@@ -230,7 +237,8 @@ def run_server(kind: str, args, port: int, scenarios: set[str], state_file: Path
     try:
         questions = -(-int(args.rate * args.duration) // args.voters)
         ids, state = asyncio.run(ask_questions(servers.urls[0], questions))
-        attendees = Attendees(servers.urls, args.clients, args.gen_workers)
+        attendees = Attendees(servers.urls, args.clients, args.gen_workers,
+                              HERE / "load.js" if kind == "node" else attendees_of(args))
         try:
             time.sleep(1)
             out["wave"] = wave = measured(servers, attendees, args.clients, cmd="arrive", spread=args.spread)
@@ -260,7 +268,7 @@ def run_scale(args, port: int) -> dict:
         url = asyncio.run(_create_database(args.pg))
         servers = Servers(args, port + 10 * workers, workers, args.quota_ms, pg_url=url)
         try:
-            attendees = Attendees(servers.urls, args.clients, args.gen_workers)
+            attendees = Attendees(servers.urls, args.clients, args.gen_workers, attendees_of(args))
             try:
                 time.sleep(1)
                 out[workers] = measured(servers, attendees, args.clients, cmd="arrive", spread=args.spread)

@@ -3,13 +3,14 @@
 // line on stdout.
 //
 //   node bench/load.js --url http://127.0.0.1:8001[,http://127.0.0.1:8002] --clients 10000 \
-//        --room ml-art --talk opening [--workers 2]
+//        --room ml-art [--workers 2]
 //
 // Commands:
 //   {"cmd": "arrive", "spread": 60}   every attendee opens the room, arrivals evenly spread over `spread` s:
-//        GET /rooms/<room> (the attendee cookie), a websocket with that cookie, room:join, qa:list, then
-//        eight clock:sync one after another. Result: time to the first room:state p50/p99/max (from the GET),
-//        error acks, connections that failed, disconnects.
+//        GET /rooms/<room> (the attendee cookie), a websocket with that cookie, room:join (its answer is
+//        the first clock sample, and the join sends the Q&A queue), then two clock:sync one after another.
+//        Result: time to the first room:state p50/p99/max (from the GET), error acks, connections that
+//        failed, disconnects.
 //   {"cmd": "storm", "spread": 10}    every socket drops at once and comes back within `spread` s with its
 //        cookie (no page load, as socket.io-client reconnects) and joins again. Same result.
 //   {"cmd": "qa", "rate": 20, "duration": 30, "voters": 200, "questions": ["id", ...]}
@@ -32,9 +33,8 @@ const arg = (name, dflt) => {
 };
 const URLS = arg('url', 'http://127.0.0.1:8001').split(',');
 const ROOM = arg('room', 'ml-art');
-const TALK = arg('talk', 'opening');
 const HIST_MAX = 120000; // 1 ms buckets up to 120 s
-const SYNCS = 8;
+const SYNCS = 2; // static/js/clock.js: the join's answer and two round trips
 const TIMEOUT_MS = 30000;
 
 function pageCookie(url) { // the first page load: the attendee cookie
@@ -81,7 +81,7 @@ function worker() {
     }
   }
 
-  // One attendee's socket: join, then (on a first arrival) the queue and the clock, as room.js does.
+  // One attendee's socket: join, then (on a first arrival) the clock, as room.js does.
   function open(g, started, full) {
     const p = people.get(g);
     return new Promise((resolve) => {
@@ -118,9 +118,8 @@ function worker() {
         if (!m.startsWith('{"ok":true', bracket + 1)) { phase.errors++; phase.errorSample = phase.errorSample || m.slice(0, 300); }
         if (id === 1) p.joined = true;
         ackId++;
-        if (!full || ackId > 2 + SYNCS) { finish(true); return; }
-        if (ackId === 2) send('qa:list', { talk: TALK });
-        else send('clock:sync', { t0: Date.now() });
+        if (!full || ackId > 1 + SYNCS) { finish(true); return; }
+        send('clock:sync', { t0: Date.now() });
       });
       ws.on('error', () => {});
       ws.on('close', () => {

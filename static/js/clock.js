@@ -3,27 +3,29 @@
 // rehearsal shifts it, and the visitor's may be wrong by minutes).
 //
 // Seeded from the page's render time, so countdowns are right before any socket connects; refined
-// NTP-style by clock:sync round trips on pages that have a socket (the render time is late by the
-// page's transfer, a round trip by half its delay).
-const localNow = () => performance.timeOrigin + performance.now();  // monotonic, sub-millisecond
+// NTP-style by round trips on pages that have a socket (the render time is late by the page's
+// transfer, a round trip by half its delay).
+export const localNow = () => performance.timeOrigin + performance.now();  // monotonic, sub-millisecond
 let offsetMs = Date.parse(document.body.dataset.serverNow) - localNow();
 
 export const serverNow = () => localNow() + offsetMs;
 
-// Several round trips, keeping those with the lowest delay (least queueing, least error) and the
-// median of their offsets. Call again after every reconnect: the network path may have changed.
-export async function syncClock(samples = 8, keep = 3) {
+// The round trips of this connection: the room:join's answer (its state carries the server's time)
+// and `rounds` clock:sync. The one with the lowest delay wins: its offset's error is at most half its
+// delay, and queueing only ever adds delay. Three samples, not eight: at the published minute every
+// round trip is thousands of packets for the server. Call again after every reconnect: the network
+// path may have changed.
+export async function syncClock(joined = null, rounds = 2) {
   // loaded here, not above: pages without a socket (schedule, talks) need only the seed
   const { call } = await import("/static/js/socket.js");
   const results = [];
-  for (let i = 0; i < samples; i++) {
+  const add = (t0, serverTime, t3) => results.push({ delay: t3 - t0, offset: serverTime - (t0 + t3) / 2 });
+  if (joined?.ok && joined.state?.server_time) add(joined.sent, joined.state.server_time, joined.received);
+  for (let i = 0; i < rounds; i++) {
     const t0 = localNow();
     const reply = await call("clock:sync", { t0 });
-    const t3 = localNow();
-    if (reply.ok) results.push({ delay: t3 - t0, offset: reply.server_time - (t0 + t3) / 2 });
+    if (reply.ok) add(t0, reply.server_time, localNow());
   }
-  if (!results.length) return offsetMs;
-  const best = results.sort((a, b) => a.delay - b.delay).slice(0, keep).map((r) => r.offset).sort((a, b) => a - b);
-  offsetMs = best[Math.floor(best.length / 2)];
+  if (results.length) offsetMs = results.reduce((best, r) => (r.delay < best.delay ? r : best)).offset;
   return offsetMs;
 }

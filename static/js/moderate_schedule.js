@@ -68,7 +68,7 @@ const socket = connect();
 socket.on("connect", async () => {
   const reply = await join(root.dataset.room);
   if (reply.ok) { render(reply.state); showPresence(reply.presence); }
-  await syncClock(4);
+  await syncClock(reply);
 });
 socket.on("room:state", (next) => { if (next.room === root.dataset.room) render(next); });
 socket.on("room:presence", (p) => { if (p.room === root.dataset.room) showPresence(p.count); });

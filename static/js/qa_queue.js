@@ -68,13 +68,17 @@ export function follow(queue, changed) {
     queue.tally(tally.votes);
     changed();
   });
-  // The room moved on (a new talk, or its Q&A opened or closed): fetch that talk's queue.
+  // The room moved on (a new talk, or its Q&A opened or closed): fetch that talk's queue. Not on the
+  // first state after a (re)join: the join's own qa:snapshot brings the queue.
   let phase = null;
+  socket.on("disconnect", () => { phase = null; });
   socket.on("room:state", async (state) => {
     if (state.room !== queue.room) return;
     const talk = state.talk ?? queue.talk;
+    const first = phase === null;
     if (state.phase === phase && talk === queue.talk) return;
     phase = state.phase;
+    if (first) return;
     if (!talk) return;
     const reply = await call("qa:list", { talk });
     if (reply.ok) {

@@ -113,7 +113,7 @@ async function enter() {
     render(reply.state);
     showPresence(reply.presence);
   }
-  await syncClock();
+  await syncClock(reply);
 }
 
 const socket = connect();

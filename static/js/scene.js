@@ -144,7 +144,7 @@ const reactions = showReactions(root.querySelector("[data-scene-reactions]"), ro
 async function enter() {
   const reply = await join(root.dataset.room);
   if (reply.ok) render(reply.state);
-  await syncClock();
+  await syncClock(reply);
 }
 
 const socket = connect();

@@ -50,7 +50,7 @@ if (root.dataset.room) {
   socket.on("connect", async () => {
     const reply = await join(root.dataset.room);
     if (reply.ok) render(reply.state);
-    await syncClock(4);
+    await syncClock(reply);
   });
   socket.on("room:state", (state) => { if (state.room === root.dataset.room) render(state); });
 }
