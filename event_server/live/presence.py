@@ -20,8 +20,9 @@ from .cluster import STALE, Cluster
 
 PREFIX = "room:"
 PUSH_EVERY = 1.0  # seconds: at most one room:presence per room per second…
-PUSH_BUDGET = 1000  # …and at most this many room:presence deliveries per second per room on a worker:
-# a full room hears the count less often (10,000 people: every 10 s) rather than spend its broadcasts on it
+PUSH_BUDGET = 250  # …and at most this many room:presence deliveries per second per room on a worker: a full
+# room hears the count less often (10,000 people: every 40 s) rather than spend on it what its arrivals need
+# (at 1,000 a second, half of the frames a wave of arrivals cost the server were head counts)
 
 
 def sio_room(slug: str) -> str:

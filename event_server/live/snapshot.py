@@ -7,8 +7,8 @@ only when the day changes. So `RoomStates` keeps, per room, its slots and the JS
 state that only the day decides (`talks`, `slots`), and on each join computes just the few fields that
 move with the clock (phase, offset, seconds left…) over the room's own slots. Any change of the day
 (`LiveEvent.on_change`: a moderator's override on any worker, a reloaded programme) drops the cache.
-A talk's part is also rebuilt every FRESH seconds: it names the recording's file by its mtime, and a
-file replaced on disk changes no programme.
+A talk's part is also rebuilt every `LiveEvent.fresh` seconds: it names the recording's file by its
+mtime, and a file replaced on disk changes no programme.
 
 `Encoded` carries JSON made earlier; `Packet` is the socket.io packet class that splices it into the
 message (`socketio.AsyncServer(serializer=Packet)`), so the ack and the event use the same bytes.
@@ -26,8 +26,6 @@ from socketio import packet
 
 from ..core.timeline import Slot, room_state
 from ..services.event import LiveEvent, slot_view
-
-FRESH = 30.0  # seconds a room's encoded talks and slots are reused without a change of the day
 
 
 class Encoded:
@@ -93,7 +91,7 @@ class RoomStates:
         state = room_state(room_slots, room, now)
         named = frozenset(s for s in (state.talk, state.next_talk) if s)
         made, tail = self.tails.get((room, named), (-math.inf, ""))
-        if time.monotonic() - made >= FRESH:
+        if time.monotonic() - made >= self.event.fresh:
             tail = self._tail(room_slots, named)
             self.tails[room, named] = (time.monotonic(), tail)
         head = json.dumps({**state.as_dict(), "server_time": now.timestamp() * 1000}, separators=(",", ":"))

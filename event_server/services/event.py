@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +26,8 @@ from ..store import overrides as stored_overrides
 from .clock import Clock
 
 log = logging.getLogger(__name__)
+FRESH = 30.0  # seconds what names a recording (by its file's mtime) is reused: a file replaced on disk changes
+# no programme, so caches of talk info, room states and pages also expire after `LiveEvent.fresh`
 Announce = Callable[[str], Awaitable[None]]
 
 
@@ -36,6 +40,8 @@ class LiveEvent:
         self.overrides: tuple[Override, ...] = ()  # the moderators' changes to the day, as stored
         self._listeners: list[Callable[[], None]] = []
         self._slots: tuple[Slot, ...] | None = None  # slots() until the day changes: joins and pages read it often
+        self._talk_infos: dict[str, tuple[float, dict[str, Any]]] = {}  # slug → (monotonic time made, talk_info)
+        self.fresh = FRESH
         self._announce: Announce = self._reload
 
     # --- reading -----------------------------------------------------------------------------
@@ -79,7 +85,16 @@ class LiveEvent:
                 "slots": [slot_view(s) for s in current if s.talk.room == room]}
 
     def talk_info(self, talk: Talk) -> dict[str, Any]:
-        """What a page needs to show a talk it did not render: titles in every language, the recording."""
+        """What a page needs to show a talk it did not render: titles in every language, the recording.
+        Every room page carries it (thousands in the published minute), and finding the recording's file
+        on disk is most of its cost: kept `fresh` seconds, dropped on any change. Read-only for callers."""
+        made, info = self._talk_infos.get(talk.slug, (-math.inf, {}))
+        if time.monotonic() - made >= self.fresh:
+            info = self._talk_info(talk)
+            self._talk_infos[talk.slug] = (time.monotonic(), info)
+        return info
+
+    def _talk_info(self, talk: Talk) -> dict[str, Any]:
         rec = talk.recording
         return {"slug": talk.slug, "title": _text(talk.title), "duration": rec.duration.total_seconds(),
                 "speakers": [{"slug": s.slug, "name": _text(s.name)} for s in self.program.speakers_of(talk)],
@@ -138,6 +153,7 @@ class LiveEvent:
 
     def _changed(self) -> None:
         self._slots = None
+        self._talk_infos.clear()
         for listener in self._listeners:
             listener()
 

@@ -13,10 +13,13 @@ from .keys import CSRF, IDENTITY, LANG, SERVICES
 from .security import csrf_token
 
 log = logging.getLogger(__name__)
+SOCKET_IO = "/socket.io/"  # every socket.io request (a websocket's, each long-poll): no page context to make
 
 
 @web.middleware
 async def request_context(request: web.Request, handler):
+    if request.path == SOCKET_IO:  # the socket reads its own identity at its handshake (live/service.py)
+        return await handler(request)
     services = request.app[SERVICES]
     signer = services.signer
     query_lang = request.query.get("lang")

@@ -8,12 +8,13 @@ fields) and the CSRF token. So the page is rendered with a marker in each of tho
 the markers; each visitor's page is the pieces joined with their own values. Staff (moderators,
 curators, speakers) see their own bar and links: their pages are rendered whole, never kept.
 
-The pieces are dropped on any change of the day (`LiveEvent.on_change`) and after FRESH seconds (what
-a page names may change on disk without one); at most LIMIT are kept, because the address's host and
+The pieces are dropped on any change of the day (`LiveEvent.on_change`) and after `LiveEvent.fresh` seconds
+(what a page names may change on disk without one); at most LIMIT are kept, because the address's host and
 query (in the calendar and language links) come from the request.
 """
 from __future__ import annotations
 
+import math
 import re
 import secrets
 import time
@@ -26,7 +27,6 @@ from .keys import CSRF, IDENTITY, LANG
 from .links import base_url
 from .render import page_json, render
 
-FRESH = 30.0  # seconds a rendering is reused without a change of the day
 LIMIT = 64  # renderings kept (rooms × languages × addresses × states)
 
 
@@ -59,8 +59,8 @@ class RoomPages:
         state = context["state"]
         key = (context["room"].slug, request.get(LANG, "en"), base_url(request), request.path_qs,
                state.phase, state.talk, state.next_talk)
-        made, pieces = self.kept.get(key, (-FRESH, []))
-        if time.monotonic() - made >= FRESH:
+        made, pieces = self.kept.get(key, (-math.inf, []))
+        if time.monotonic() - made >= self.event.fresh:
             pieces = self._pieces(request, context)
             if len(self.kept) >= LIMIT:
                 self.kept.clear()

@@ -6,7 +6,6 @@ import asyncio
 import os
 from datetime import datetime, timedelta
 
-from event_server.live import snapshot
 from event_server.services import event as event_module
 from tests.live.qa_clients import Client
 from tests.live.roomclient import RoomClient
@@ -96,9 +95,9 @@ async def test_a_joiner_sees_the_question_on_air(start_server, tmp_path):
         await alice.close(), await moderator.close()
 
 
-async def test_a_recording_replaced_on_disk_reaches_joiners_within_a_while(start_server, tmp_path, monkeypatch):
-    monkeypatch.setattr(snapshot, "FRESH", 0.5)
+async def test_a_recording_replaced_on_disk_reaches_joiners_within_a_while(start_server, tmp_path):
     server = await start_server(short_day(tmp_path, first_seconds=60), first_talk_in=timedelta(seconds=-5))
+    server.services.event.fresh = 0.5
     async with RoomClient(server.url) as one:
         before = (await one.join())["state"]["talks"]["a"]["file"]
     clip = tmp_path / "media" / "recordings" / "clip.webm"
