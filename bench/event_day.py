@@ -21,8 +21,9 @@ Scenarios (--scenarios, comma list; default wave,storm,qa,node):
 
 The real server runs on SQLite in a temporary DATA_DIR (scale: a fresh PostgreSQL database from --pg and
 Redis from --redis), with QA_ASK_INTERVAL=0 so the bench can ask its questions at once and
-QA_VOTES_PER_SECOND=0 because its 200 voters share one address (the limit per address would refuse
-bursts of late votes that an audience behind many addresses never sends), and SOCKETS_PER_ADDRESS=0
+QA_VOTES_PER_SECOND=0 and QA_VOTES_PER_ADDRESS=0 because its 200 voters share one address (the limits
+per address would refuse bursts of late votes, and all but 50 votes on a question, that an audience
+behind many addresses never sends), and SOCKETS_PER_ADDRESS=0
 because every attendee it drives comes from 127.0.0.1. Prints a markdown
 table and, as the last line, one JSON object with every figure. Needs `npm ci --prefix bench` once.
 """
@@ -110,6 +111,7 @@ class Servers:
         env = dict(os.environ, PYTHONPATH=str(code), DATA_DIR=str(self.tmp / "data"), SECRET_KEY=secrets.token_hex(16),
                    MODERATOR_TOKEN="bench-moderator", QA_ASK_INTERVAL="0", START_AT=start_at,
                    QA_VOTES_PER_SECOND="0",  # the bench's voters share one address, an audience does not
+                   QA_VOTES_PER_ADDRESS="0",  # …so their 200 votes on one question count, as 200 addresses' would
                    SOCKETS_PER_ADDRESS="0")  # every attendee comes from 127.0.0.1: no per-address cap
         if workers > 1 or pg_url:
             env.update(DATABASE_URL=pg_url, REDIS_URL=args.redis)

@@ -19,7 +19,7 @@
 //        every listener's qa:tally says which votes reached it. Result: vote-to-screen p50/p99/max (from the
 //        vote's *scheduled* time, so a late sender shows as latency), deliveries/s, lost, error acks.
 //   {"cmd": "quit"}
-// Clients are spread over --workers child processes; worker w connects to url w % count.
+// Clients are spread over --workers child processes; attendee g uses server g % count (as a balancer would).
 'use strict';
 const { fork } = require('child_process');
 const http = require('http');
@@ -53,8 +53,8 @@ function pageCookie(url) { // the first page load: the attendee cookie
 // ---------------------------------------------------------------- worker: its share of the attendees
 function worker() {
   const w = Number(arg('index')), W = Number(arg('of')), N = Number(arg('clients'));
-  const url = URLS[w % URLS.length];
-  const wsUrl = url.replace(/^http/, 'ws') + '/socket.io/?EIO=4&transport=websocket';
+  const url = (g) => URLS[g % URLS.length];
+  const wsUrl = (g) => url(g).replace(/^http/, 'ws') + '/socket.io/?EIO=4&transport=websocket';
   const mine = []; for (let g = w; g < N; g += W) mine.push(g); // global attendee numbers
   const people = new Map(); // g -> {cookie, ws, seen: Int32Array}
   let phase = null; // counters of the running phase
@@ -85,7 +85,7 @@ function worker() {
   function open(g, started, full) {
     const p = people.get(g);
     return new Promise((resolve) => {
-      const ws = new WebSocket(wsUrl, { headers: p.cookie ? { Cookie: p.cookie } : {}, skipUTF8Validation: true });
+      const ws = new WebSocket(wsUrl(g), { headers: p.cookie ? { Cookie: p.cookie } : {}, skipUTF8Validation: true });
       p.ws = ws; p.joined = false;
       let gotState = false, finished = false, ackId = 1;
       const finish = (ok) => {
@@ -140,7 +140,7 @@ function worker() {
       const started = Date.now();
       const p = people.get(g) || { seen: null };
       people.set(g, p);
-      if (full) p.cookie = await pageCookie(url);
+      if (full) p.cookie = await pageCookie(url(g));
       if (full && !p.cookie) { phase.failed++; return; }
       await open(g, started, full);
     }));
