@@ -3,14 +3,16 @@ collected as they come and sent on a fixed tick — every `interval` while anyth
 while idle — so 10,000 people voting cost one broadcast per room per tick, and the time from a vote to
 every screen is at most one tick plus one fan-out however full the room is.
 
-The next tick is due `interval` after the previous one was *due*, not after it finished: a slow flush
-does not push every later one back (the previous design waited 250 ms after each send, so the rate
-fell as rooms grew).
+The first vote after a quiet spell goes out at once (a lone vote does not wait a tick); after that a
+tick is due `interval` after the previous one was *due*, not after it finished: a slow flush does not
+push every later one back (the previous design waited 250 ms after each send, so the rate fell as rooms
+grew), and two sends are never less than a tick apart.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
 
@@ -57,10 +59,9 @@ class Tick:
 
     async def _run(self) -> None:
         now = self.clock or asyncio.get_running_loop().time
+        due = -math.inf
         while True:
             await self.pending.wait()
-            due = now()
-            while self.pending.is_set():
-                due += self.interval
-                await self.sleep(max(0.0, due - now()))
-                await self.flush()
+            due = max(now(), due + self.interval)  # on the grid while busy; at once after a quiet spell
+            await self.sleep(max(0.0, due - now()))
+            await self.flush()

@@ -1,5 +1,6 @@
 """The tick that coalesces votes (live/tick.py), on a clock the test moves: one send per tick however
-many votes, ticks on a fixed schedule even when a send is slow, nothing while idle."""
+many votes, the first vote after a quiet spell at once, ticks on a fixed schedule even when a send is
+slow, nothing while idle."""
 from __future__ import annotations
 
 import asyncio
@@ -38,7 +39,25 @@ async def test_many_pokes_within_a_tick_are_one_send():
         tick.poke()
     for _ in range(5):
         await asyncio.sleep(0)
-    assert sent == [0.1]
+    assert sent == [0.0]
+    await tick.stop()
+
+
+async def test_a_vote_after_a_quiet_spell_goes_out_at_once_but_never_within_a_tick_of_the_last():
+    tick, clock, sent = await ticking()
+    tick.poke()
+    for _ in range(5):
+        await asyncio.sleep(0)
+    clock.now = 0.01
+    tick.poke()  # just after a send: waits for the next tick
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert sent == [0.0, 0.1]
+    clock.now = 0.5
+    tick.poke()  # quiet since: at once
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert sent == [0.0, 0.1, 0.5]
     await tick.stop()
 
 
@@ -48,7 +67,7 @@ async def test_it_ticks_on_a_fixed_schedule_even_when_a_send_is_slow():
     while len(sent) < 5:
         tick.poke()  # votes keep coming
         await asyncio.sleep(0)
-    assert sent == [0.1, 0.2, 0.3, 0.4, 0.5]  # not 0.1, 0.26, 0.42, … as when each wait followed a send
+    assert sent == [0.0, 0.1, 0.2, 0.3, 0.4]  # not 0, 0.16, 0.32, … as when each wait followed a send
     await tick.stop()
 
 
