@@ -47,6 +47,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ROOM, TALK = "ml-art", "opening"
+METRICS = "bench-metrics"  # the server's METRICS_TOKEN: the Q&A scenario reads its fan-out times
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 CGROUP = Path("/sys/fs/cgroup/cpu")
 
@@ -109,7 +110,7 @@ class Servers:
         start_at = (datetime.now(UTC) - timedelta(seconds=10)).isoformat()  # 5 s talk + 5 s: its Q&A is on
         code = Path(args.checkout).resolve() if args.checkout else ROOT  # whose event_server runs
         env = dict(os.environ, PYTHONPATH=str(code), DATA_DIR=str(self.tmp / "data"), SECRET_KEY=secrets.token_hex(16),
-                   MODERATOR_TOKEN="bench-moderator", QA_ASK_INTERVAL="0", START_AT=start_at,
+                   MODERATOR_TOKEN="bench-moderator", METRICS_TOKEN=METRICS, QA_ASK_INTERVAL="0", START_AT=start_at,
                    QA_VOTES_PER_SECOND="0",  # the bench's voters share one address, an audience does not
                    QA_VOTES_PER_ADDRESS="0",  # …so their 200 votes on one question count, as 200 addresses' would
                    SOCKETS_PER_ADDRESS="0")  # every attendee comes from 127.0.0.1: no per-address cap
@@ -221,6 +222,21 @@ async def ask_questions(url: str, count: int) -> tuple[list[str], dict]:
 
 # --- scenarios ------------------------------------------------------------------------------------
 
+def tick_fanouts(url: str) -> dict:
+    """The server's own part of vote-to-screen, from its /metrics: how long each tick's fan-out of tallies took
+    (a vote waits up to one tick, 100 ms, then its tally's fan-out; the rest is the network and the listener)."""
+    request = urllib.request.Request(url + "/metrics", headers={"Authorization": f"Bearer {METRICS}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read().decode()
+    series = {line.split()[0]: float(line.split()[1]) for line in text.splitlines()
+              if line.startswith("event_server_fanout_seconds") and 'kind="tick"' in line}
+    count = series.get('event_server_fanout_seconds_count{kind="tick"}', 0.0)
+    within = {le: series.get(f'event_server_fanout_seconds_bucket{{kind="tick",le="{le}"}}', 0.0) for le in ("0.05", "0.1")}
+    return {"ticks": int(count), "mean_ms": round(1000 * series.get('event_server_fanout_seconds_sum{kind="tick"}', 0.0)
+                                                  / max(count, 1), 1),
+            **{f"within_{float(le) * 1000:.0f}_ms": round(n / max(count, 1), 3) for le, n in within.items()}}
+
+
 def measured(servers, attendees: Attendees, count: int, **command) -> dict:
     cpu0, rss0 = proc_stat(servers.pids)
     result = attendees.run(**command)
@@ -253,6 +269,8 @@ def run_server(kind: str, args, port: int, scenarios: set[str], state_file: Path
                 qa["expected"] = qa["votes"] * qa["listeners"]
                 qa["lost"] = qa["expected"] - qa["delivered"]
                 qa["deliveries_per_s"] = round(qa["delivered"] / args.duration)
+                if kind == "ours":
+                    qa["fanout"] = tick_fanouts(servers.urls[0])
                 out["qa"] = qa
         finally:
             attendees.close()
@@ -295,6 +313,10 @@ def table(results: dict) -> str:
                 figures = (f"{r['deliveries_per_s']} deliveries/s · vote-to-screen p50 {r['p50_ms']} / p99 {r['p99_ms']} "
                            f"/ max {r['max_ms']} ms · lost {r['lost']} of {r['expected']} · vote errors {r['voteErrors']} "
                            f"· server CPU {r['server_cpu_s']} s")
+                if "fanout" in r:
+                    f = r["fanout"]
+                    figures += (f" · {f['ticks']} tick fan-outs: mean {f['mean_ms']} ms, {f['within_50_ms']:.0%} within 50 ms, "
+                                f"{f['within_100_ms']:.0%} within 100 ms")
             else:
                 figures = (f"CPU/arrival {r['cpu_ms_per_arrival']} ms · first room:state p50 {r['p50_ms']} / p99 "
                            f"{r['p99_ms']} / max {r['max_ms']} ms · done {r['done']} · error acks {r['errors']} · "
