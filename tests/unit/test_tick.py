@@ -62,12 +62,22 @@ async def test_a_vote_after_a_quiet_spell_goes_out_at_once_but_never_within_a_ti
 
 
 async def test_it_ticks_on_a_fixed_schedule_even_when_a_send_is_slow():
-    tick, clock, sent = await ticking(flush_takes=0.06)
+    tick, clock, sent = await ticking(flush_takes=0.04)
     tick.poke()
     while len(sent) < 5:
         tick.poke()  # votes keep coming
         await asyncio.sleep(0)
-    assert sent == [0.0, 0.1, 0.2, 0.3, 0.4]  # not 0, 0.16, 0.32, … as when each wait followed a send
+    assert sent == [0.0, 0.1, 0.2, 0.3, 0.4]  # not 0, 0.14, 0.28, … as when each wait followed a send
+    await tick.stop()
+
+
+async def test_sends_slower_than_half_a_tick_leave_the_worker_half_its_time():
+    tick, clock, sent = await ticking(flush_takes=0.08)  # a fan-out to thousands of sockets
+    tick.poke()
+    while len(sent) < 4:
+        tick.poke()
+        await asyncio.sleep(0)
+    assert sent == [0.0, 0.16, 0.32, 0.48]  # not back to back at 0, 0.08, 0.16, …
     await tick.stop()
 
 
