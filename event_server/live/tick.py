@@ -34,6 +34,7 @@ class Tick:
         self.timer = timer  # measures each flush (a histogram's time(), for /metrics)
         self.flushes: list[Flush] = []
         self.pending = asyncio.Event()
+        self.flushing = asyncio.Lock()  # one flush at a time: the drain's waits for the tick's under way
         self.task: asyncio.Task | None = None
 
     def on_tick(self, flush: Flush) -> None:
@@ -53,13 +54,16 @@ class Tick:
         await self.flush()  # what was noted is not lost with the worker
 
     async def flush(self) -> None:
-        self.pending.clear()
-        with self.timer():
-            for flush in self.flushes:
-                try:
-                    await flush()
-                except Exception:  # one failed send must not stop the clock
-                    log.exception("a coalesced send failed; the next tick tries what is noted then")
+        # A send takes what was noted, then reads the counts from the store before it emits: a flush called
+        # meanwhile (the drain on SIGTERM) must wait for it, or the sockets close before those tallies go.
+        async with self.flushing:
+            self.pending.clear()
+            with self.timer():
+                for flush in self.flushes:
+                    try:
+                        await flush()
+                    except Exception:  # one failed send must not stop the clock
+                        log.exception("a coalesced send failed; the next tick tries what is noted then")
 
     async def _run(self) -> None:
         now = self.clock or asyncio.get_running_loop().time

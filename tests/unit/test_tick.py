@@ -90,3 +90,25 @@ async def test_idle_it_sends_nothing_and_stop_sends_what_is_noted():
     tick.task.cancel()
     await tick.stop()
     assert len(sent) == 1
+
+
+async def test_a_flush_called_during_a_send_waits_for_it():
+    """The drain on SIGTERM flushes while the tick may be mid-send (it took the noted votes and reads their
+    counts from the store): the drain must not return, and let the sockets close, before those went out."""
+    tick, store_read, noted, sent = Tick(0.1), asyncio.Event(), ["vote"], []
+
+    async def flush():
+        batch, noted[:] = list(noted), []
+        if batch:
+            await store_read.wait()  # the store's answer is on its way
+            sent.extend(batch)
+    tick.on_tick(flush)
+    under_way = asyncio.create_task(tick.flush())
+    await asyncio.sleep(0)
+    drain = asyncio.create_task(tick.flush())
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert not drain.done()  # it has nothing of its own to send, but the tally under way is not out yet
+    store_read.set()
+    await drain
+    assert under_way.done() and sent == ["vote"]
