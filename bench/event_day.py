@@ -7,7 +7,7 @@ page does (bench/load.js), and the Node reference (bench/node_server.js) for the
     .venv/bin/python bench/event_day.py --scenarios wave,storm --checkout ../before   # an older commit's server
                                                              # and attendees (its own bench/load.js)
 
-Scenarios (--scenarios, comma list; default wave,storm,qa,node):
+Scenarios (--scenarios, comma list; default wave,storm,qa,stack,node):
   wave   N attendees open the room within --spread s (GET /rooms/ml-art for the cookie, a websocket with it,
          room:join, 2 × clock:sync, as static/js/room.js does): server CPU per arrival (from /proc/<pid>/stat, over the wave and
          2 s after it), time to the first room:state p50/p99/max, error acks, failed connections,
@@ -15,6 +15,8 @@ Scenarios (--scenarios, comma list; default wave,storm,qa,node):
   storm  then every socket drops and all come back within 10 s with their cookies and join again
   qa     then the first --voters attendees vote, open loop, --rate votes/s for --duration s, everybody
          listens: vote-to-screen p50/p99/max, deliveries/s, lost, error acks
+  stack  the same wave and qa against bench/stack_server.py: the Node reference's twin on aiohttp +
+         python-socketio without the event server's code (what the fixed stack itself costs)
   node   the same wave and qa against the Node reference, with the room:state the real server sent
   scale  1, 2 and 3 workers (PostgreSQL + Redis), each in its own cgroup v1 with --quota-ms of CPU per 100 ms,
          the same wave each time (the generator uncapped): arrivals/s completed, and the ratios to one worker
@@ -87,6 +89,12 @@ def proc_stat(pids: list[int]) -> tuple[float, int]:
     return cpu, rss
 
 
+def steal() -> float:
+    """Seconds of CPU the hypervisor gave to other guests (all cores, /proc/stat): a busy neighbour shows here."""
+    with open("/proc/stat") as stat:
+        return int(stat.readline().split()[8]) / CLK_TCK
+
+
 def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
     deadline, problem = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
@@ -146,14 +154,18 @@ class Servers:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-class NodeServer:
-    """bench/node_server.js, answering joins with the room:state the real server sent."""
+class Reference:
+    """A reference server answering joins with the room:state the real server sent: bench/node_server.js
+    (Node socket.io), or bench/stack_server.py (the same on aiohttp + python-socketio, no event-server code)."""
 
-    def __init__(self, port: int, state_file: Path | None):
-        self.proc = subprocess.Popen(["node", str(HERE / "node_server.js"), "--port", str(port), "--state",
-                                      str(state_file)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    COMMANDS = {"node": ["node", str(HERE / "node_server.js")],
+                "stack": [sys.executable, str(HERE / "stack_server.py")]}
+
+    def __init__(self, kind: str, port: int, state_file: Path | None):
+        self.proc = subprocess.Popen([*self.COMMANDS[kind], "--port", str(port), "--state", str(state_file)],
+                                     cwd=ROOT, stdout=subprocess.PIPE, text=True)
         if not self.proc.stdout.readline().startswith("READY"):
-            raise RuntimeError(f"the Node reference did not start (exit {self.proc.wait()})")
+            raise RuntimeError(f"the {kind} reference did not start (exit {self.proc.wait()})")
         self.urls, self.pids = [f"http://127.0.0.1:{port}"], [self.proc.pid]
 
     def stop(self) -> None:
@@ -185,6 +197,8 @@ class Attendees:
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                      env=dict(os.environ, NODE_PATH=str(HERE / "node_modules")))
         assert json.loads(self.proc.stdout.readline()).get("ready")
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        self.pids = [self.proc.pid, *map(int, children)]  # the generator processes, for their CPU
 
     def run(self, **command) -> dict:
         self.proc.stdin.write(json.dumps(command) + "\n")
@@ -238,25 +252,28 @@ def tick_fanouts(url: str) -> dict:
 
 
 def measured(servers, attendees: Attendees, count: int, **command) -> dict:
-    cpu0, rss0 = proc_stat(servers.pids)
+    (cpu0, rss0), (gen0, _), stolen = proc_stat(servers.pids), proc_stat(attendees.pids), steal()
     result = attendees.run(**command)
-    cpu1, rss1 = proc_stat(servers.pids)
-    result.update(server_cpu_s=round(cpu1 - cpu0, 2), rss_kb_before=rss0, rss_kb_after=rss1,
-                  cpu_ms_per_arrival=round(1000 * (cpu1 - cpu0) / count, 2))
+    (cpu1, rss1), (gen1, _), stolen = proc_stat(servers.pids), proc_stat(attendees.pids), steal() - stolen
+    # the generator shares the machine: server + generator over the phase's time says how busy it was
+    result.update(server_cpu_s=round(cpu1 - cpu0, 2), generator_cpu_s=round(gen1 - gen0, 2), rss_kb_before=rss0,
+                  rss_kb_after=rss1, cpu_ms_per_arrival=round(1000 * (cpu1 - cpu0) / count, 2),
+                  cores_busy=round((cpu1 - cpu0 + gen1 - gen0) / max(0.001, result["wall_s"]), 2),
+                  steal_s=round(stolen, 2))
     if result.get("last"):
         result["arrivals_per_s"] = round(result["done"] / max(0.001, (result["last"] - result["t0_ms"]) / 1000), 1)
     return result
 
 
 def run_server(kind: str, args, port: int, scenarios: set[str], state_file: Path | None = None) -> tuple[dict, dict]:
-    """One server (ours or node) through the wave, the storm and the Q&A; returns (figures, room:state)."""
-    servers = NodeServer(port, state_file) if kind == "node" else Servers(args, port)
+    """One server (ours, stack or node) through the wave, the storm and the Q&A; returns (figures, room:state)."""
+    servers = Servers(args, port) if kind == "ours" else Reference(kind, port, state_file)
     out: dict = {}
     try:
         questions = -(-int(args.rate * args.duration) // args.voters)
         ids, state = asyncio.run(ask_questions(servers.urls[0], questions))
         attendees = Attendees(servers.urls, args.clients, args.gen_workers,
-                              HERE / "load.js" if kind == "node" else attendees_of(args))
+                              attendees_of(args) if kind == "ours" else HERE / "load.js")
         try:
             time.sleep(1)
             out["wave"] = wave = measured(servers, attendees, args.clients, cmd="arrive", spread=args.spread)
@@ -307,12 +324,13 @@ def run_scale(args, port: int) -> dict:
 
 def table(results: dict) -> str:
     rows = ["| scenario | server | figures |", "|---|---|---|"]
-    for kind in ("ours", "node"):
+    for kind in ("ours", "stack", "node"):
         for name, r in results.get(kind, {}).items():
             if name == "qa":
                 figures = (f"{r['deliveries_per_s']} deliveries/s · vote-to-screen p50 {r['p50_ms']} / p99 {r['p99_ms']} "
                            f"/ max {r['max_ms']} ms · lost {r['lost']} of {r['expected']} · vote errors {r['voteErrors']} "
-                           f"· server CPU {r['server_cpu_s']} s")
+                           f"· server CPU {r['server_cpu_s']} s · generator CPU {r['generator_cpu_s']} s "
+                           f"· {r['cores_busy']} cores busy · {r['steal_s']} s stolen")
                 if "fanout" in r:
                     f = r["fanout"]
                     figures += (f" · {f['ticks']} tick fan-outs: mean {f['mean_ms']} ms, {f['within_50_ms']:.0%} within 50 ms, "
@@ -320,7 +338,8 @@ def table(results: dict) -> str:
             else:
                 figures = (f"CPU/arrival {r['cpu_ms_per_arrival']} ms · first room:state p50 {r['p50_ms']} / p99 "
                            f"{r['p99_ms']} / max {r['max_ms']} ms · done {r['done']} · error acks {r['errors']} · "
-                           f"failed {r['failed']} · disconnects {r['disconnects']}"
+                           f"failed {r['failed']} · disconnects {r['disconnects']} · {r['cores_busy']} cores busy · "
+                           f"{r['steal_s']} s stolen"
                            + (f" · RSS/idle attendee {r['rss_kb_per_attendee']} KB" if 'rss_kb_per_attendee' in r else ""))
             rows.append(f"| {name} | {kind} | {figures} |")
     if "ratio" in results:
@@ -338,7 +357,7 @@ def table(results: dict) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--scenarios", default="wave,storm,qa,node")
+    ap.add_argument("--scenarios", default="wave,storm,qa,stack,node")
     ap.add_argument("--clients", type=int, default=10000)
     ap.add_argument("--spread", type=float, default=60, help="arrivals within this many seconds")
     ap.add_argument("--storm-spread", type=float, default=10, help="reconnections within this many seconds")
@@ -371,14 +390,15 @@ def main() -> None:
                      "nice": args.nice, "load_avg_before": os.getloadavg()[0]}
     if scenarios & {"wave", "storm", "qa"}:
         results["ours"], state = run_server("ours", args, args.port, scenarios)
-        if "node" in scenarios:
-            state_file = Path(tempfile.mkstemp(suffix=".json")[1])
-            state_file.write_text(json.dumps(state))
-            results["node"], _ = run_server("node", args, args.port + 5, scenarios - {"storm"}, state_file)
-            state_file.unlink()
-            if "qa" in scenarios and results["node"]["qa"]["deliveries_per_s"]:
-                results["ratio"] = round(results["ours"]["qa"]["deliveries_per_s"]
-                                         / results["node"]["qa"]["deliveries_per_s"], 3)
+        state_file = Path(tempfile.mkstemp(suffix=".json")[1])
+        state_file.write_text(json.dumps(state))
+        for offset, kind in enumerate(("stack", "node"), start=5):
+            if kind in scenarios:
+                results[kind], _ = run_server(kind, args, args.port + offset, scenarios, state_file)
+        state_file.unlink()
+        if {"qa", "node"} <= scenarios and results["node"]["qa"]["deliveries_per_s"]:
+            results["ratio"] = round(results["ours"]["qa"]["deliveries_per_s"]
+                                     / results["node"]["qa"]["deliveries_per_s"], 3)
     if "scale" in scenarios:
         results["scale"] = run_scale(args, args.port + 100)
     results["load_avg_after"] = os.getloadavg()[0]
