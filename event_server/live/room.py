@@ -22,19 +22,19 @@ import socketio
 from ..core.permissions import Can
 from ..core.refusal import Refused
 from ..services.event import LiveEvent
+from ..services.room_states import RoomStates
 from .actions import Context, action, field
 from .presence import PREFIX, Presence, sio_room
-from .snapshot import RoomStates
 
 Joined = Callable[[Context, str], Awaitable[None]]  # (the socket, the room slug): e.g. send it the Q&A queue
 Timer = Callable[[], AbstractContextManager]  # measures one fan-out (a histogram's time(), for /metrics)
 
 
 class RoomActions:
-    def __init__(self, sio: socketio.AsyncServer, event: LiveEvent, presence: Presence, joined: list[Joined],
-                 timer: Timer = nullcontext):
-        self.sio, self.event, self.presence, self.joined, self.timer = sio, event, presence, joined, timer
-        self.states = RoomStates(event)  # encoded once per change of the day, not once per join
+    def __init__(self, sio: socketio.AsyncServer, event: LiveEvent, states: RoomStates, presence: Presence,
+                 joined: list[Joined], timer: Timer = nullcontext):
+        self.sio, self.event, self.states, self.presence, self.joined = sio, event, states, presence, joined
+        self.timer = timer
 
     async def publish(self, room: str, now: datetime) -> None:
         # Every worker runs its own scheduler, so each tells only its own clients (not through Redis):

@@ -56,7 +56,7 @@ class LiveService:
         self.presence = Presence(self.sio, self.cluster)
         self.tick = Tick(timer=services.metrics.fanout.labels("tick").time)
         self.qa = QaActions(self.sio, services.questions, self.tick)
-        self.rooms = RoomActions(self.sio, services.event, self.presence, joined=[self.qa.joined],
+        self.rooms = RoomActions(self.sio, services.event, services.states, self.presence, joined=[self.qa.joined],
                                  timer=services.metrics.fanout.labels("room_state").time)
         self.reactions = ReactionActions(self.sio, services.reactions, self.tick, services.report)
         self.actions = actions_of(self.rooms, self.qa, self.reactions)

@@ -15,6 +15,7 @@ from .outbox import Outbox
 from .questions import QuestionDesk
 from .reactions import ReactionDesk
 from .report import ReportDesk
+from .room_states import RoomStates
 from .staff import StaffSessions
 
 
@@ -26,6 +27,7 @@ class Services:
         self.store = Store(settings.database)
         self.metrics = Metrics()
         self.event = LiveEvent(settings, clock, program, self.store)
+        self.states = RoomStates(self.event)  # each room's room:state, for its page and its socket alike
         self.signer = Signer(settings.secret_key)
         self.staff = StaffSessions(self.store, settings, self.signer)
         self.questions = QuestionDesk(self.event, self.store, settings)

@@ -75,15 +75,6 @@ class LiveEvent:
     def room_state(self, room: str, now: datetime | None = None) -> RoomState:
         return room_state(self.slots(), room, now or self.now())
 
-    def room_payload(self, room: str, now: datetime) -> dict[str, Any]:
-        """Everything a page needs to show the room (the room:state event; see live/room.py)."""
-        current = self.slots()
-        state = room_state(current, room, now)
-        named = {s for s in (state.talk, state.next_talk) if s}
-        return {**state.as_dict(), "server_time": now.timestamp() * 1000,
-                "talks": {slug: self.talk_info(talk) for slug in named if (talk := self.program.talk(slug))},
-                "slots": [slot_view(s) for s in current if s.talk.room == room]}
-
     def talk_info(self, talk: Talk) -> dict[str, Any]:
         """What a page needs to show a talk it did not render: titles in every language, the recording.
         Every room page carries it (thousands in the published minute), and finding the recording's file

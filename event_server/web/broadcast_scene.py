@@ -63,6 +63,6 @@ async def scene(request: web.Request) -> web.Response:
     works = [{"src": p["large"], "title": w.title, "by": ", ".join(w.artists + w.collaborators)}
              for r in await services.gallery.rooms() for w in r.works if (p := picture_of(request, r.slug, w))]
     response = render(request, "broadcast_scene.html", room=room, slots=slots, talks=talks, works=works,
-                      payload=event.room_payload(room.slug, now))
+                      state=event.room_state(room.slug, now), payload=services.states.payload(room.slug, now))
     response.headers["Cache-Control"] = "no-store"
     return response

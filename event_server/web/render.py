@@ -11,11 +11,13 @@ from aiohttp import web
 from .. import i18n
 from ..config.paths import TEMPLATES
 from ..core.model import Text
+from ..services.room_states import JSON
 from .keys import CSRF, IDENTITY, LANG, SERVICES, STATIC_FILES
 from .links import feed_url, google_calendar_url
 
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                          trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+ENV.policies["json.dumps_function"] = JSON.dumps  # `tojson` writes a room's pre-encoded state as it is
 
 
 def counts(lang: str) -> dict[str, dict[str, str]]:

@@ -23,7 +23,8 @@ def setup(app: web.Application) -> None:
 
 
 def _room_context(request: web.Request, slug: str) -> dict:
-    event = request.app[SERVICES].event
+    services = request.app[SERVICES]
+    event = services.event
     found = event.program.room(slug)
     if found is None:
         raise web.HTTPNotFound()
@@ -31,7 +32,7 @@ def _room_context(request: web.Request, slug: str) -> dict:
     current = [s for s in event.slots() if s.talk.room == slug]
     state = event.room_state(slug, now)
     by_slug = {s.talk.slug: s for s in current}
-    return {"room": found, "slots": current, "state": state, "payload": event.room_payload(slug, now),
+    return {"room": found, "slots": current, "state": state, "payload": services.states.payload(slug, now),
             "on": by_slug.get(state.talk or state.next_talk or "")}
 
 

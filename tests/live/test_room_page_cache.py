@@ -92,3 +92,19 @@ async def test_the_language_and_its_links_are_the_visitors(start_server, tmp_pat
         russian = await response.text()
     assert '<html lang="en">' in english and 'href="/rooms/main?lang=ru"' in english
     assert '<html lang="ru">' in russian and "Сегодня в зале" in russian
+
+
+async def test_the_page_carries_the_state_a_join_gets_and_a_title_cannot_end_its_script(start_server, tmp_path):
+    title = "Talk a </script><script>alert(1)</script> & 'it'"
+    program = day(tmp_path)
+    program.write_text(program.read_text().replace('en: "Talk a"', f'en: "{title}"'))
+    server = await start_server(program, first_talk_in=timedelta(seconds=-10))  # talk a plays: the state names it
+    page = await room_page(server.url)
+    assert "<script>alert(1)" not in page  # the same cache feeds the page and the socket: escaped for the page
+    async with RoomClient(server.url) as client:
+        joined = await client.join()
+    from_page = state_of(page)
+    assert from_page["talks"]["a"]["title"]["en"] == title and from_page["phase"] == "premiere"
+    moving = {"offset", "seconds_left", "starts_in", "server_time"}  # the clock ran on between the two
+    assert ({k: v for k, v in from_page.items() if k not in moving}
+            == {k: v for k, v in joined["state"].items() if k not in moving})

@@ -1,7 +1,8 @@
-"""Pre-encoded JSON is spliced into socket.io packets exactly where it stands (live/snapshot.py)."""
+"""Pre-encoded JSON is spliced into socket.io packets and pages exactly where it stands (services/room_states.py)."""
 import json
 
-from event_server.live.snapshot import Encoded, Packet, _Json
+from event_server.live.snapshot import Packet
+from event_server.services.room_states import JSON, Encoded
 
 
 def test_encoded_values_are_written_as_they_are_wherever_they_stand():
@@ -14,10 +15,10 @@ def test_encoded_values_are_written_as_they_are_wherever_they_stand():
 
 
 def test_text_that_looks_like_the_marker_stays_text():
-    sneaky = _Json.mark.replace("\x00", "\\u0000")
-    data = {"text": _Json.mark[1:], "other": sneaky, "state": Encoded("{}")}
-    assert json.loads(_Json.dumps(data)) == {"text": _Json.mark[1:], "other": sneaky, "state": {}}
+    sneaky = JSON.mark.replace("\x00", "\\u0000")
+    data = {"text": JSON.mark[1:], "other": sneaky, "state": Encoded("{}")}
+    assert json.loads(JSON.dumps(data)) == {"text": JSON.mark[1:], "other": sneaky, "state": {}}
 
 
 def test_a_payload_without_encoded_values_is_plain_json():
-    assert _Json.dumps({"a": [1, "b"]}, separators=(",", ":")) == '{"a":[1,"b"]}'
+    assert JSON.dumps({"a": [1, "b"]}, separators=(",", ":")) == '{"a":[1,"b"]}'
