@@ -25,6 +25,7 @@ from aiohttp import web
 from ..core.permissions import Identity, may, refusal
 from ..core.refusal import Refused
 from ..services import Services
+from ..services.identity import new_attendee_id
 from ..services.scheduler import Scheduler
 from ..services.staff import with_staff
 from ..services.watch import watch
@@ -177,7 +178,7 @@ class LiveService:
         if given and "moderator" in given[0] and not identity.moderator:
             identity = with_staff(identity, ("moderator",), given[1])
         speaker = identity.speaker or (signer.speaker_of(token) if token else None)
-        attendee = identity.attendee or signer.new_attendee()[0]  # no cookie: identity lasts this connection
+        attendee = identity.attendee or new_attendee_id()  # no cookie: identity lasts this connection (nothing to sign)
         return replace(identity, attendee=attendee, speaker=speaker), identity.attendee is not None
 
     async def sweep_staff(self) -> None:

@@ -47,7 +47,8 @@ class Signer:
                         speaker=_text(session.get("speaker")), stage=_text(session.get("stage")))
 
     def new_attendee(self) -> tuple[str, str]:
-        attendee = secrets.token_urlsafe(12)
+        """A new attendee id and its signed cookie."""
+        attendee = new_attendee_id()
         return attendee, self.attendee.dumps(attendee)
 
     def speaker_token(self, slug: str) -> str:
@@ -71,3 +72,8 @@ class Signer:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def new_attendee_id() -> str:
+    """An attendee nobody has named yet (a socket without the page's cookie keeps it for its connection)."""
+    return secrets.token_urlsafe(12)
