@@ -41,6 +41,7 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import struct
+import traceback
 
 from aiohttp.web import WebSocketResponse
 from engineio import packet as eio_packet
@@ -136,7 +137,15 @@ class _WebSocket(_StockWebSocket):
             sock._ws_transport = request.transport
             sock._max_backlog = self.max_backlog
         await self.handler(self)
+        _forget_frames(self._sock.exception())
         return self._sock
+
+    async def wait(self):
+        # The stock wait raises OSError when the client closes; engine.io's reader catches it from a task
+        # whose frame holds that task: a reference cycle per closed connection (its traceback, frames, tasks,
+        # request and websocket), which only a full collection frees. None is its other way to say "closed".
+        message = await self._sock.receive()
+        return message.data if isinstance(message.data, (str, bytes)) else None
 
     async def send(self, message):
         # Used by the engine.io writer and the upgrade probe. Synchronous on
@@ -148,6 +157,16 @@ class _WebSocket(_StockWebSocket):
             raise OSError('websocket transport is closed')  # ends the writer
         sock = self.handler.__self__
         _write(self._transport, ws_frame(message), self.max_backlog, sock.sid)
+
+
+def _forget_frames(exc: BaseException | None) -> None:
+    """A connection lost mid-close leaves aiohttp keeping the error (`ws.exception()`), whose traceback's
+    frames hold the websocket that holds it: a cycle per dropped client, with its request and buffers,
+    that only a full collection (a stall of seconds with 10,000 sockets open) would free. Clearing the
+    frames' locals breaks it; reference counting frees the rest as the handler returns."""
+    while exc is not None:
+        traceback.clear_frames(exc.__traceback__)
+        exc = exc.__context__
 
 
 class _BroadcastManager(AsyncManager):

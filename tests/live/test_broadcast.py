@@ -6,6 +6,7 @@ sockets for what a stock client cannot show (negotiated compression, a client
 that stops reading).
 """
 import asyncio
+import gc
 import json
 import os
 import socket
@@ -237,6 +238,34 @@ async def test_server_side_disconnect_reaches_websocket_client(aiohttp_server):
     await sio.disconnect(c.get_sid())
     await asyncio.wait_for(gone.wait(), 5)
     await until(lambda: not sio.eio.sockets)
+
+
+async def test_closed_websockets_are_freed_without_waiting_for_a_full_collection(aiohttp_server):
+    # With 10,000 sockets open a full collection stalls the worker for seconds; a closed connection must
+    # not leave a reference cycle (its error's traceback holding its websocket) that only such a collection frees.
+    sio, url = await start_server(aiohttp_server)
+    gc.collect()
+    gc.disable()
+    try:
+        async with aiohttp.ClientSession() as session:
+            sockets = [await session.ws_connect(url + '/socket.io/?EIO=4&transport=websocket') for _ in range(10)]
+            for ws in sockets:
+                assert (await ws.receive_str()).startswith('0')
+                await ws.send_str('40')
+                assert (await ws.receive_str()).startswith('40')
+            assert server_websockets() == 10
+            for ws in sockets[:5]:
+                await ws.close()  # a tab closed
+            for ws in sockets[5:]:
+                ws._response.connection.transport.abort()  # a laptop lid shut: no close frame
+            await until(lambda: not sio.eio.sockets and len(sio.disconnected) == 10)
+            await until(lambda: server_websockets() == 0, timeout=2)  # freed as the handlers return
+    finally:
+        gc.enable()
+
+
+def server_websockets() -> int:
+    return sum(type(o) is web.WebSocketResponse for o in gc.get_objects())
 
 
 def masked_frame(text: str) -> bytes:
