@@ -252,11 +252,11 @@ class WatchedBrowser:
 
 @pytest.fixture
 def gc_collector():
-    """The process's GC collector, on a clock the test moves (now[0])."""
+    """The process's GC collector, thawing after 3 closed connections, on a clock the test moves (now[0])."""
     now = [0.0]
     before = list(gc.callbacks)
     gc.collect()
-    made = collector.install(thaw_every=600, clock=lambda: now[0])
+    made = collector.install(thaw_after=3, thaw_every=600, clock=lambda: now[0])
     yield made, now
     gc.callbacks[:] = before
     gc.unfreeze()

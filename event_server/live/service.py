@@ -29,7 +29,7 @@ from ..services.identity import new_attendee_id
 from ..services.scheduler import Scheduler
 from ..services.staff import with_staff
 from ..services.watch import watch
-from . import broadcast
+from . import broadcast, collector
 from .actions import Action, Context, Handler, actions_of, check_payload
 from .cluster import Cluster
 from .presence import PREFIX, Presence
@@ -209,6 +209,7 @@ class LiveService:
 
     async def _disconnect(self, sid: str, reason: Any = None) -> None:
         self.staff_sockets.pop(sid, None)
+        collector.connection_closed()
         self.presence.leave(sid)
         address = (await self.sio.get_session(sid))["ip"]
         self.addresses[address] -= 1

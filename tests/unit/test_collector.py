@@ -35,8 +35,9 @@ def test_after_a_thaw_nothing_is_frozen_until_a_full_collection_has_walked_it(gc
     node = Node()
     gone = weakref.ref(node)
     gc.collect(1)  # frozen while still in use
-    del node  # left in a cycle
-    gc_collector[0].thaw()
+    del node  # a closed connection's remains
+    for _ in range(3):
+        collector.connection_closed()  # the third one thaws
     assert gc.get_freeze_count() == 0
     gc.collect(1)
     assert gc.get_freeze_count() == 0 and gone() is not None  # not frozen again before being walked
@@ -45,7 +46,7 @@ def test_after_a_thaw_nothing_is_frozen_until_a_full_collection_has_walked_it(gc
     assert gc.get_freeze_count() > 0
 
 
-def test_cycles_left_frozen_are_freed_after_the_timed_thaw(gc_collector):
+def test_cycles_frozen_with_a_closed_connection_are_freed_after_a_thaw(gc_collector):
     _, now = gc_collector
     node = Node()
     gone = weakref.ref(node)
@@ -68,3 +69,16 @@ def test_the_timed_thaw_comes_even_when_no_full_collection_runs(gc_collector):
     gc.collect(1)  # freezing keeps full collections from starting: a young one must thaw
     assert gc.get_freeze_count() == 0
 
+
+def test_enough_closed_connections_thaw_at_once(gc_collector):
+    node = Node()
+    gone = weakref.ref(node)
+    gc.collect()
+    del node  # a closed connection's remains, frozen
+    collector.connection_closed()
+    collector.connection_closed()
+    gc.collect()
+    assert gone() is not None  # two closed: not yet
+    collector.connection_closed()  # the third: thawed, the next full collection frees them
+    gc.collect()
+    assert gone() is None
