@@ -278,8 +278,9 @@ def run_server(kind: str, args, port: int, scenarios: set[str], state_file: Path
             time.sleep(1)
             out["wave"] = wave = measured(servers, attendees, args.clients, cmd="arrive", spread=args.spread)
             wave["rss_kb_per_attendee"] = round((wave["rss_kb_after"] - wave["rss_kb_before"]) / args.clients, 1)
-            if "storm" in scenarios:
-                out["storm"] = measured(servers, attendees, args.clients, cmd="storm", spread=args.storm_spread)
+            for k in range(args.storms if "storm" in scenarios else 0):  # memory must not grow storm after storm
+                out["storm" + (f" {k + 1}" if k else "")] = measured(servers, attendees, args.clients, cmd="storm",
+                                                                     spread=args.storm_spread)
             if "qa" in scenarios:
                 qa = measured(servers, attendees, args.clients, cmd="qa", rate=args.rate, duration=args.duration,
                               voters=args.voters, questions=ids, drain=args.drain)
@@ -339,7 +340,7 @@ def table(results: dict) -> str:
                 figures = (f"CPU/arrival {r['cpu_ms_per_arrival']} ms · first room:state p50 {r['p50_ms']} / p99 "
                            f"{r['p99_ms']} / max {r['max_ms']} ms · done {r['done']} · error acks {r['errors']} · "
                            f"failed {r['failed']} · disconnects {r['disconnects']} · {r['cores_busy']} cores busy · "
-                           f"{r['steal_s']} s stolen"
+                           f"{r['steal_s']} s stolen · RSS after {r['rss_kb_after'] / 1024:.0f} MB"
                            + (f" · RSS/idle attendee {r['rss_kb_per_attendee']} KB" if 'rss_kb_per_attendee' in r else ""))
             rows.append(f"| {name} | {kind} | {figures} |")
     if "ratio" in results:
@@ -361,6 +362,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=10000)
     ap.add_argument("--spread", type=float, default=60, help="arrivals within this many seconds")
     ap.add_argument("--storm-spread", type=float, default=10, help="reconnections within this many seconds")
+    ap.add_argument("--storms", type=int, default=1, help="reconnect storms one after another")
     ap.add_argument("--rate", type=float, default=20, help="votes per second")
     ap.add_argument("--duration", type=float, default=30, help="seconds of voting")
     ap.add_argument("--voters", type=int, default=200)
